@@ -1,0 +1,1 @@
+"""Places: the offline Belize gazetteer and geocoder."""
