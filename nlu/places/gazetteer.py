@@ -88,6 +88,29 @@ class Gazetteer:
             end=match.end(),
         )
 
-    def lookup(self, query: str) -> LocationResult | None:
+    def resolve(self, query: str) -> LocationResult | None:
         """Resolve a whole answer ("the market") to a place, or None."""
         return self.find_in_text(query)
+
+    def reverse(self, lat: float, lon: float) -> LocationResult:
+        """The nearest known place to a pin (a first approximation: no district polygons)."""
+        nearest = min(self.places, key=lambda p: (p.lat - lat) ** 2 + (p.lon - lon) ** 2)
+        return LocationResult(
+            text=f"{lat:.5f}, {lon:.5f}",
+            place=nearest.name,
+            lat=lat,
+            lon=lon,
+            district=nearest.district,
+            precision_m=50.0,
+        )
+
+
+_DEFAULT: Gazetteer | None = None
+
+
+def get_gazetteer() -> Gazetteer:
+    """The process-wide gazetteer, loaded once."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Gazetteer()
+    return _DEFAULT

@@ -1,0 +1,1 @@
+"""The running service: channels in, replies out, the web app and the CLI."""
