@@ -37,13 +37,17 @@ class Attachment:
     stored_path: str | None = None  # where the service keeps a fetched copy
 
     def to_json(self) -> dict[str, Any]:
-        return {k: v for k, v in {
-            "kind": self.kind,
-            "content_type": self.content_type,
-            "url": self.url,
-            "file_id": self.file_id,
-            "stored_path": self.stored_path,
-        }.items() if v is not None}
+        return {
+            k: v
+            for k, v in {
+                "kind": self.kind,
+                "content_type": self.content_type,
+                "url": self.url,
+                "file_id": self.file_id,
+                "stored_path": self.stored_path,
+            }.items()
+            if v is not None
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -179,6 +179,8 @@ class Report(Base):
     age_group: Mapped[str | None] = mapped_column(String(16))
     gender: Mapped[str | None] = mapped_column(String(16))
     occurred_text: Mapped[str | None] = mapped_column(Text)
+    # Photos kept with the report: [{"message_id", "kind", "url" | "file_id" | "stored_path"}]
+    media: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -202,6 +202,11 @@ def upgrade() -> None:
         sa.Column("age_group", sa.String(length=16), nullable=True),
         sa.Column("gender", sa.String(length=16), nullable=True),
         sa.Column("occurred_text", sa.Text(), nullable=True),
+        sa.Column(
+            "media",
+            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("duplicate_of_id", sa.Integer(), nullable=True),
         sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("updated_at", storage.types.UTCDateTime(timezone=True), nullable=False),
