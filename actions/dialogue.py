@@ -174,7 +174,11 @@ class Dialogue:
 
     def _reset(self) -> None:
         """Back to idle; what we know of the citizen's language survives."""
-        self.state = {"step": "idle", "lang_set": bool(self.state.get("lang_set"))}
+        self.state = {
+            "step": "idle",
+            "lang_set": bool(self.state.get("lang_set")),
+            "lang_chosen": bool(self.state.get("lang_chosen")),
+        }
         self.draft = {}
 
     # -------------------------------------------------------------------- run
@@ -237,6 +241,7 @@ class Dialogue:
         elif name == "language" and command.argument:
             self.conversation.language = command.argument
             self.reporter.language = command.argument
+            self.state["lang_chosen"] = True
             self.say("language_set")
             self._repeat_question()
         elif name == "status":
@@ -343,6 +348,8 @@ class Dialogue:
 
     def _follow_language(self, parse: ParseResult) -> None:
         """Replies follow the citizen's language, once a message says enough to tell."""
+        if self.state.get("lang_chosen"):
+            return  # the citizen chose a language with a keyword: it sticks
         first = not self.state.get("lang_set")
         long_enough = len(parse.text.split()) >= _MIN_WORDS_FOR_LANGUAGE
         if (first or long_enough) and parse.language != self.conversation.language:

@@ -80,7 +80,8 @@ class ConversationService:
                 direction="in",
                 provider_message_id=inbound.provider_message_id,
                 kind=inbound.kind,
-                text=inbound.text[:MAX_STORED_TEXT],
+                # NUL cannot be stored in PostgreSQL text: keep a visible replacement.
+                text=inbound.text[:MAX_STORED_TEXT].replace("\x00", "\ufffd"),
                 location=(
                     {
                         "lat": inbound.pin.lat,

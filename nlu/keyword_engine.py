@@ -9,7 +9,7 @@ from __future__ import annotations
 from nlu.language import detect_language
 from nlu.places.gazetteer import Gazetteer
 from nlu.text import clean, fold, has_letters, words
-from nlu.types import ParseResult
+from nlu.types import LocationResult, ParseResult
 
 _CATEGORY_STEMS: dict[str, tuple[str, ...]] = {
     "street_lighting": (
@@ -285,6 +285,13 @@ def _stem_hits(folded_words: list[str], folded_text: str, stems: tuple[str, ...]
     return hits
 
 
+def _without_span(text: str, location: LocationResult | None) -> str:
+    """Place names ("Las Flores") must not vote for a language."""
+    if location is None or location.start is None or location.end is None:
+        return text
+    return text[: location.start] + " " + text[location.end :]
+
+
 class KeywordEngine:
     name = "keywords"
 
@@ -297,8 +304,8 @@ class KeywordEngine:
             return ParseResult(text=text)
         folded = fold(text)
         tokens = words(text)
-        language, _ = detect_language(text)
         location = self.gazetteer.find_in_text(text)
+        language, _ = detect_language(_without_span(text, location))
         # Place names must not vote for categories ("Ring Road" is not road safety).
         if location is not None and location.start is not None and location.end is not None:
             rest = folded[: location.start] + " " + folded[location.end :]
