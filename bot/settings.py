@@ -53,6 +53,15 @@ class Settings(BaseSettings):
     telegram_webhook_secret: str | None = None
     telegram_api_base_url: str = "https://api.telegram.org"
 
+    # Channels in production (issue 5): Twilio's REST root (tests point it at a local fake),
+    # the approved WhatsApp template (content SID) used outside the 24-hour session window,
+    # where fetched photos are kept, the outbox worker inside `serve`, the flood limit.
+    twilio_api_base_url: str = "https://api.twilio.com"
+    twilio_whatsapp_template_sid: str | None = None
+    safercity_media_dir: str = "media"
+    safercity_outbox_worker: bool = True
+    safercity_rate_limit_per_minute: int = Field(default=20, ge=1)
+
     @model_validator(mode="after")
     def _check(self) -> Settings:
         if self.safercity_secret_key.strip().lower() in PLACEHOLDER_SECRETS:
@@ -65,6 +74,7 @@ class Settings(BaseSettings):
             raise ValueError("TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_BOT_TOKEN is set")
         self.safercity_public_url = self.safercity_public_url.rstrip("/")
         self.telegram_api_base_url = self.telegram_api_base_url.rstrip("/")
+        self.twilio_api_base_url = self.twilio_api_base_url.rstrip("/")
         return self
 
     @property
