@@ -29,7 +29,7 @@ def run(
         "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
     }
     return subprocess.run(
-        SAFERCITY + args,
+        [*SAFERCITY, *args],
         cwd=cwd,
         env=env,
         input=stdin,
@@ -82,7 +82,7 @@ def test_chat_report_dark_street_light_then_export(workdir: Path, db_url: str) -
 def test_chat_survives_broken_utf8_and_empty_lines(workdir: Path, db_url: str) -> None:
     env_db = db_url
     proc = subprocess.run(
-        SAFERCITY + ["chat"],
+        [*SAFERCITY, "chat"],
         cwd=workdir,
         input=b"\xff\xfe broken\n\n\x00\nhello\n",
         capture_output=True,
@@ -115,7 +115,7 @@ def test_production_refuses_a_placeholder_secret(workdir: Path, db_url: str) -> 
         "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
     }
     result = subprocess.run(
-        SAFERCITY + ["db", "upgrade"],
+        [*SAFERCITY, "db", "upgrade"],
         cwd=workdir,
         env=env,
         capture_output=True,
