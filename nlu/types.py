@@ -15,6 +15,7 @@ class PlaceCandidate:
     lon: float
     district: str | None
     precision_m: float
+    kind: str | None = None  # village, town, city, neighbourhood, street, landmark, ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +32,9 @@ class LocationResult:
     end: int | None = None
     outside_belize: bool = False
     candidates: tuple[PlaceCandidate, ...] = ()
+    # How the place relates to the named one: near, next_to, behind, in_front_of, across_from,
+    # on, corner, between, pin (a reverse-geocoded point), or None for the place itself.
+    relation: str | None = None
 
     @property
     def resolved(self) -> bool:

@@ -1,0 +1,90 @@
+"""Bounded fuzzy lookup of misspelt names ("Belmopn", "Camalot", "Benqe Viejo").
+
+A deletion-neighbourhood index (every form of a name with one or two characters deleted) finds
+the names within edit distance 1 (names of 5-7 characters) or 2 (8 or more) of a query with a
+few dozen dictionary look-ups, then an exact optimal-string-alignment distance (Levenshtein
+plus adjacent transpositions) confirms them. The first letter must match: people rarely get
+it wrong, and it keeps ordinary words from turning into places.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+MIN_LENGTH = 5
+
+
+def max_distance(length: int) -> int:
+    if length < MIN_LENGTH:
+        return 0
+    return 1 if length <= 7 else 2
+
+
+def _deletes(word: str, depth: int) -> set[str]:
+    out = {word}
+    frontier = {word}
+    for _ in range(depth):
+        nxt = set()
+        for w in frontier:
+            for i in range(len(w)):
+                nxt.add(w[:i] + w[i + 1 :])
+        out |= nxt
+        frontier = nxt
+    return out
+
+
+def osa_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance, or limit + 1 once it must exceed `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        row_min = cur[0]
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            value = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                value = min(value, prev2[j - 2] + 1)
+            cur[j] = value
+            row_min = min(row_min, value)
+        if row_min > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[len(b)]
+
+
+class FuzzyIndex:
+    def __init__(self, keys: Iterable[str]) -> None:
+        self._index: dict[str, set[str]] = defaultdict(set)
+        for key in keys:
+            depth = max_distance(len(key))
+            if depth == 0:
+                continue
+            for form in _deletes(key, depth):
+                self._index[form].add(key)
+
+    def best(self, query: str) -> str | None:
+        """The closest indexed key within the allowed distance; None if none or a tie."""
+        depth = max_distance(len(query))
+        if depth == 0:
+            return None
+        candidates: set[str] = set()
+        for form in _deletes(query, depth):
+            candidates |= self._index.get(form, set())
+        best: list[tuple[int, str]] = []
+        for key in candidates:
+            if key[0] != query[0] or key == query:
+                continue
+            limit = min(depth, max_distance(len(key)))
+            distance = osa_distance(query, key, limit)
+            if distance <= limit:
+                best.append((distance, key))
+        if not best:
+            return None
+        best.sort()
+        if len(best) > 1 and best[0][0] == best[1][0]:
+            return None  # two names equally close: do not guess
+        return best[0][1]
