@@ -260,3 +260,25 @@ def test_bad_input_gets_a_helpful_reply_and_is_stored(runtime: Runtime) -> None:
         inbound = session.scalars(select(Message).where(Message.direction == "in")).all()
         assert len(inbound) == len(bad_inputs) + 1
         assert all(m.status == "processed" for m in inbound)
+
+
+def test_simultaneous_retries_are_processed_once(runtime: Runtime) -> None:
+    """Twilio can deliver the same MessageSid twice at once: one is processed, both answered."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    inbound = InboundMessage(
+        channel="sms",
+        address="+5016100010",
+        text="street light out on Ring Road",
+        provider_message_id="SMsimultaneous0001",
+    )
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        replies = list(pool.map(lambda _: runtime.service.receive(inbound), range(4)))
+    with runtime.session_factory() as session:
+        stored = session.scalars(select(Message).where(Message.direction == "in")).all()
+        answers = session.scalars(select(Message).where(Message.direction == "out")).all()
+    assert len(stored) == 1
+    assert stored[0].status == "processed"
+    assert len(answers) == 1
+    assert sum(1 for reply in replies if not reply.duplicate) == 1
+    assert all(reply.texts in {(), (answers[0].text,)} for reply in replies)
