@@ -1,0 +1,190 @@
+"""The NLU training/test data: complete, well-formed, split cleanly (nlu/data/README.md)."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from importlib import resources
+
+import pytest
+
+from nlu.categories import CATEGORY_CODES, CONVERSATION_INTENTS, LANGUAGES
+from nlu.data import (
+    SPLITS,
+    DataError,
+    Example,
+    load_examples,
+    load_lookups,
+    load_synonyms,
+    parse_annotated,
+)
+
+# Categories where someone can be in danger right now (CATEGORIES.md, issue 3).
+URGENT_CATEGORIES = (
+    "criminal_activity",
+    "violence",
+    "harassment",
+    "human_trafficking",
+    "road_safety",
+    "stray_animals",
+    "other_unsafe",
+)
+# Words that only attach a place to the sentence: they stay outside the location span.
+ATTACHING = {
+    "on", "in", "at", "to", "from", "by", "near", "around", "inna", "pan", "eena", "da",
+    "nier", "en", "a", "al", "por", "cerca", "del", "de", "junto", "next", "close",
+    "along", "beside", "roun", "round", "through", "tru", "outside", "inside", "side",
+    "afuera", "fram",
+}  # fmt: skip
+# ...unless they begin a relation that moves the point ("in front of the school").
+RELATIONS = ("in front of", "in between", "a cross", "de frente")
+
+
+@pytest.fixture(scope="module")
+def data() -> dict[str, list[Example]]:
+    return {split: load_examples(split) for split in SPLITS}
+
+
+def norm(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def test_every_intent_is_in_both_splits(data: dict[str, list[Example]]) -> None:
+    for split in SPLITS:
+        intents = {e.intent for e in data[split]}
+        assert set(CATEGORY_CODES) | set(CONVERSATION_INTENTS) <= intents, split
+        assert intents <= set(CATEGORY_CODES) | set(CONVERSATION_INTENTS), split
+
+
+def test_volume_and_split_ratio_per_category(data: dict[str, list[Example]]) -> None:
+    train = Counter(e.intent for e in data["train"])
+    test = Counter(e.intent for e in data["test"])
+    for code in CATEGORY_CODES:
+        assert train[code] >= 60, (code, train[code])
+        assert train[code] + test[code] >= 80, code
+        assert test[code] / (train[code] + test[code]) >= 0.2, (code, test[code])
+    for intent in CONVERSATION_INTENTS:
+        assert train[intent] + test[intent] >= 30, (intent, train[intent], test[intent])
+        assert test[intent] / (train[intent] + test[intent]) >= 0.2, intent
+
+
+def test_languages_are_valid_and_cover_every_category(data: dict[str, list[Example]]) -> None:
+    for split in SPLITS:
+        assert {e.lang for e in data[split]} <= set(LANGUAGES), split
+        seen = {(e.intent, e.lang) for e in data[split]}
+        for code in CATEGORY_CODES:
+            for lang in LANGUAGES:
+                assert (code, lang) in seen, (split, code, lang)
+        reports = [e for e in data[split] if e.intent in CATEGORY_CODES]
+        shares = Counter(e.lang for e in reports)
+        for lang in LANGUAGES:
+            assert shares[lang] / len(reports) >= 0.2, (split, lang, shares)
+
+
+def test_no_example_is_in_both_splits_or_twice_in_one(data: dict[str, list[Example]]) -> None:
+    for split in SPLITS:
+        counts = Counter(norm(e.text) for e in data[split])
+        assert [t for t, n in counts.items() if n > 1] == [], split
+    overlap = {norm(e.text) for e in data["train"]} & {norm(e.text) for e in data["test"]}
+    assert overlap == set()
+
+
+def _word_distance(a: list[str], b: list[str]) -> int:
+    previous = list(range(len(b) + 1))
+    for i, word in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (word != other))
+            )
+        previous = current
+    return previous[-1]
+
+
+def test_test_split_is_not_a_one_word_paraphrase_of_training(
+    data: dict[str, list[Example]],
+) -> None:
+    train: dict[str, list[list[str]]] = {}
+    for e in data["train"]:
+        train.setdefault(e.intent, []).append(norm(e.text).split())
+    close = []
+    for example in data["test"]:
+        words = norm(example.text).split()
+        if len(words) < 4:
+            continue
+        for other in train[example.intent]:
+            if abs(len(other) - len(words)) <= 1 and _word_distance(words, other) <= 1:
+                close.append((example.text, " ".join(other)))
+    assert close == []
+
+
+def test_location_annotations_follow_the_convention(data: dict[str, list[Example]]) -> None:
+    for split in SPLITS:
+        for e in data[split]:
+            assert all(s.entity == "location" for s in e.entities), e.raw
+            assert len(e.entities) <= 1, e.raw  # one place phrase per message
+            for span in e.entities:
+                assert e.text[span.start : span.end] == span.text
+                first = span.text.split()[0].casefold()
+                relation = span.text.casefold().startswith(RELATIONS)
+                assert first not in ATTACHING or relation, e.raw
+                assert not re.search(r"[.,!?]$", span.text), e.raw
+                # "my house", "mi yaad": only a friend could find it, so it is no place span.
+                assert not re.search(r"\b(my|mi|our|wi)\b", span.text.casefold()), e.raw
+
+
+def test_reports_name_a_place_about_sixty_percent_of_the_time(
+    data: dict[str, list[Example]],
+) -> None:
+    for split in SPLITS:
+        reports = [e for e in data[split] if e.intent in CATEGORY_CODES]
+        share = sum(1 for e in reports if e.location) / len(reports)
+        assert 0.45 <= share <= 0.75, (split, share)
+
+
+def test_urgent_examples_where_urgency_applies(data: dict[str, list[Example]]) -> None:
+    for split in SPLITS:
+        urgent = Counter(e.intent for e in data[split] if e.urgent)
+        for code in URGENT_CATEGORIES:
+            assert urgent[code] >= 2, (split, code)
+        assert not any(e.urgent for e in data[split] if e.intent in CONVERSATION_INTENTS)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "lite out [backa di market(location)",
+        "lite out backa di market](location)",
+        "lite out [backa di market] (location)",
+        "lite out [ backa di market](location)",
+    ],
+)
+def test_malformed_annotation_is_rejected(raw: str) -> None:
+    with pytest.raises(DataError):
+        parse_annotated(raw)
+
+
+def test_annotation_parses_to_plain_text_and_offsets() -> None:
+    text, spans = parse_annotated("di lite pos [backa di market](location) noh di wok")
+    assert text == "di lite pos backa di market noh di wok"
+    assert [(s.start, s.end, s.text) for s in spans] == [(12, 27, "backa di market")]
+
+
+def test_places_lookup_covers_the_gazetteer_and_synonyms_are_consistent() -> None:
+    lookup = {norm(x) for x in load_lookups()["location"]}
+    points = resources.files("nlu.places") / "data" / "belmopan_reference_points.csv"
+    with points.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        forms = {norm(row["name"]), *(norm(a) for a in row["aliases"].split(";") if a)}
+        assert forms & lookup, row["name"]
+    synonyms = load_synonyms()
+    assert synonyms["camelote"] == "Camalote"
+    assert synonyms["wrh"] == "Western Regional Hospital"
+    names = {row["name"] for row in rows}
+    # A synonym that maps onto a Belmopan place uses the gazetteer's exact name.
+    for form, canonical in synonyms.items():
+        for name in names:
+            if norm(name) == norm(canonical):
+                assert canonical == name, form
