@@ -8,14 +8,16 @@ from __future__ import annotations
 from collections import Counter
 
 from nlu.categories import CATEGORY_CODES, CONVERSATION_INTENTS, LANGUAGES
-from nlu.data import SPLITS, Example, Split, load_examples, load_lookups, load_synonyms
+from nlu.training_data import NluData, NluExample, load, split_dir
+
+SPLITS = ("train", "test")
 
 
 def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def table(examples: dict[Split, list[Example]], intents: tuple[str, ...]) -> list[str]:
+def table(examples: dict[str, list[NluExample]], intents: tuple[str, ...]) -> list[str]:
     header = ["intent"]
     for split in SPLITS:
         header += [f"{split} {lang}" for lang in LANGUAGES]
@@ -33,7 +35,7 @@ def table(examples: dict[Split, list[Example]], intents: tuple[str, ...]) -> lis
             cells += [
                 str(len(rows)),
                 str(sum(e.urgent for e in rows)),
-                str(sum(e.location is not None for e in rows)),
+                str(sum(bool(e.locations) for e in rows)),
             ]
             totals[f"{intent}:{split}"] = len(rows)
         all_rows = totals[f"{intent}:train"] + totals[f"{intent}:test"]
@@ -44,22 +46,24 @@ def table(examples: dict[Split, list[Example]], intents: tuple[str, ...]) -> lis
 
 
 def main() -> None:
-    examples = {split: load_examples(split) for split in SPLITS}
+    data: dict[str, NluData] = {split: load(split_dir(split)) for split in SPLITS}
+    examples = {split: data[split].examples for split in SPLITS}
     print("### Report categories\n")
     print("\n".join(table(examples, CATEGORY_CODES)))
     print("\n### Conversational intents\n")
     print("\n".join(table(examples, CONVERSATION_INTENTS)))
     reports = [e for s in SPLITS for e in examples[s] if e.intent in CATEGORY_CODES]
     langs = Counter(e.lang for e in reports)
-    placed = sum(e.location is not None for e in reports)
+    placed = sum(bool(e.locations) for e in reports)
     print("\n### Totals\n")
     print(f"- examples: {sum(len(v) for v in examples.values())} ", end="")
     print(f"(train {len(examples['train'])}, test {len(examples['test'])})")
     shares = ", ".join(f"{lang} {langs[lang] / len(reports):.0%}" for lang in LANGUAGES)
     print(f"- report examples: {len(reports)}; languages: {shares}")
     print(f"- report examples naming a place: {placed / len(reports):.0%}")
-    print(f"- `location` lookup entries: {len(load_lookups()['location'])}", end="")
-    print(f"; synonyms: {len(load_synonyms())}")
+    synonyms = sum(len(forms) for forms in data["train"].synonyms.values())
+    print(f"- `location` lookup entries: {len(data['train'].lookups['location'])}", end="")
+    print(f"; synonym forms: {synonyms}")
 
 
 if __name__ == "__main__":
