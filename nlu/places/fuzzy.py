@@ -66,11 +66,11 @@ class FuzzyIndex:
             for form in _deletes(key, depth):
                 self._index[form].add(key)
 
-    def best(self, query: str) -> str | None:
-        """The closest indexed key within the allowed distance; None if none or a tie."""
+    def best(self, query: str) -> list[str]:
+        """The closest indexed keys within the allowed distance (several on a tie)."""
         depth = max_distance(len(query))
         if depth == 0:
-            return None
+            return []
         candidates: set[str] = set()
         for form in _deletes(query, depth):
             candidates |= self._index.get(form, set())
@@ -83,8 +83,6 @@ class FuzzyIndex:
             if distance <= limit:
                 best.append((distance, key))
         if not best:
-            return None
-        best.sort()
-        if len(best) > 1 and best[0][0] == best[1][0]:
-            return None  # two names equally close: do not guess
-        return best[0][1]
+            return []
+        closest = min(distance for distance, _ in best)
+        return sorted(key for distance, key in best if distance == closest)

@@ -294,9 +294,11 @@ class Gazetteer:
             query = " ".join(span)
             if len(query) < (6 if strict else 5):
                 continue
-            key = self._fuzzy.best(query)
-            if key is not None and len(key.split()) == n:
-                return self._make_mention(tokens, i, i + n, key, fuzzy=True)
+            keys = self._fuzzy.best(query)
+            if keys and all(len(k.split()) == n for k in keys):
+                mention = self._make_mention(tokens, i, i + n, keys[0], fuzzy=True)
+                places = {p.id: p for k in keys for p in self._index[k]}
+                return replace(mention, places=tuple(places.values()))
         return None
 
     # ----------------------------------------------------------------- resolution
@@ -447,10 +449,7 @@ class Gazetteer:
         places = [p for p in mention.places if not p.outside]
         if len(places) <= 1:
             return places
-        other_hints = set(hints)
-        own = {p.district for p in places} | {p.name for p in places}
-        if not any(len(m.places) == 1 for m in mentions if m is not mention):
-            other_hints -= own
+        other_hints = hints
         # 1. context: another place or a district named in the same answer
         by_context = [
             p for p in places if p.district in other_hints or (p.city and p.city in other_hints)
@@ -609,8 +608,8 @@ class Gazetteer:
         # left out: their position is a point on a long line.
         containing: list[tuple[int, float, Place]] = []
         for p in (*self._local, *self._settlements):
-            if p.lat is None or p.lon is None or p.kind == "street":
-                continue
+            if p.lat is None or p.lon is None or p.kind == "street" or p.note:
+                continue  # streets are long lines; relative places borrow another's point
             d = haversine_m(lat, lon, p.lat, p.lon)
             if d <= p.precision_m:
                 containing.append((0 if p.kind in LOCAL_KINDS else 1, d / p.precision_m, p))

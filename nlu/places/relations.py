@@ -33,6 +33,8 @@ _PHRASES: dict[str, tuple[str, float]] = {}
 def _add(code: str, extra_m: float, *phrases: str) -> None:
     for phrase in phrases:
         _PHRASES[phrase] = (code, extra_m)
+        if phrase.endswith(" de"):  # Spanish "de" + "el" = "del"
+            _PHRASES[phrase + "l"] = (code, extra_m)
 
 
 _add(
