@@ -203,3 +203,17 @@ def test_places_lookup_covers_the_gazetteer_and_synonyms_are_consistent() -> Non
             if norm(name) == norm(canonical):
                 assert canonical == name, form
     assert not load(split_dir("test")).lookups  # place knowledge lives in training only
+
+
+def test_every_synonym_resolves_in_the_gazetteer() -> None:
+    from nlu.places import get_gazetteer
+
+    gazetteer = get_gazetteer()
+    roads = {"George Price Highway", "Hummingbird Highway", "Coastal Road"}
+    roads |= {"Philip Goldson Highway", "Southern Highway", "Cemetery Road"}
+    unresolved = [
+        canonical
+        for canonical in load(split_dir("train")).synonyms
+        if canonical not in roads and gazetteer.resolve(canonical) is None
+    ]
+    assert unresolved == []
