@@ -14,6 +14,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from nlu.places import relations
 from nlu.places.coords import Coordinates, find_coordinates, parse_coordinates
@@ -27,7 +28,7 @@ from nlu.places.data_loading import (
     load_relative_rows,
 )
 from nlu.places.fuzzy import FuzzyIndex
-from nlu.places.geo import District, along, haversine_m, midpoint
+from nlu.places.geo import District, along, fast_distance_m, haversine_m, midpoint
 from nlu.text import MAX_PARSE_CHARS
 from nlu.types import LocationResult, PlaceCandidate
 
@@ -56,6 +57,7 @@ _CLASS_WORDS: dict[str, str] = {
     "primary school": "school",
 }
 _TOKEN = re.compile(r"[a-z0-9]+")
+_FUZZY_MAX_KEY = 24
 _APOSTROPHES = frozenset("'’`´‘")
 
 
@@ -80,8 +82,7 @@ class _Tokens:
 
 def normalise(text: str) -> str:
     """The matching key of a name: folded, no accents or apostrophes, single spaces."""
-    folded = _fold_with_map(text)[0]
-    return " ".join(_TOKEN.findall(folded))
+    return " ".join(_tokenise(text).words)
 
 
 def _fold_with_map(text: str) -> tuple[str, list[int]]:
@@ -101,8 +102,22 @@ def _fold_with_map(text: str) -> tuple[str, list[int]]:
     return "".join(out), origin
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
+@lru_cache(maxsize=512)
 def _tokens(text: str) -> _Tokens:
-    folded, origin = _fold_with_map(text)
+    """Folded tokens of `text` and their character spans in it (cached: one text is
+    tokenised once however many steps look at it)."""
+    return _tokenise(text)
+
+
+def _tokenise(text: str) -> _Tokens:
+    if text.isascii() and not any(ch in _APOSTROPHES for ch in text):
+        folded = _NOT_ALNUM.sub(" ", text.lower())
+        origin: Sequence[int] = range(len(text))
+    else:
+        folded, origin = _fold_with_map(text)
     words: list[str] = []
     spans: list[tuple[int, int]] = []
     for match in _TOKEN.finditer(folded):
@@ -138,8 +153,18 @@ class Gazetteer:
         for word in _CLASS_WORDS:
             self._index.setdefault(word, [])
         self._max_tokens = max(len(k.split()) for k in self._index)
+        self._vocabulary = frozenset(
+            w for k in self._index for w in k.split() if not relations.is_stopword(w)
+        )
+        # Misspellings are looked for among Belize's names only (foreign names must be exact),
+        # and not among long transliterations.
         self._fuzzy = FuzzyIndex(
-            k for k in self._index if not relations.is_stopword(k) and k not in _CLASS_WORDS
+            k
+            for k, ps in self._index.items()
+            if len(k) <= _FUZZY_MAX_KEY
+            and not relations.is_stopword(k)
+            and k not in _CLASS_WORDS
+            and any(not p.outside for p in ps)
         )
         self._settlements = tuple(
             p for p in self.places if p.kind in SETTLEMENT_KINDS and not p.outside
@@ -161,7 +186,7 @@ class Gazetteer:
         name, _, qualifier = key.partition("|")
         found = []
         for place in places:
-            if normalise(place.name) != normalise(name):
+            if place.name != name:
                 continue
             if qualifier and qualifier not in {place.district, place.city}:
                 continue
@@ -291,6 +316,8 @@ class Gazetteer:
             span = words[i : i + n]
             if any(w.isdigit() for w in span) or relations.is_stopword(span[-1]):
                 continue
+            if n > 1 and not any(w in self._vocabulary for w in span):
+                continue  # a misspelt multi-word name keeps at least one word right
             query = " ".join(span)
             if len(query) < (6 if strict else 5):
                 continue
@@ -558,7 +585,7 @@ class Gazetteer:
         for place in places:
             if place.lat is None or place.lon is None:
                 continue
-            d = haversine_m(lat, lon, place.lat, place.lon)
+            d = fast_distance_m(lat, lon, place.lat, place.lon)
             if best is None or d < best[1]:
                 best = (place, d)
         return best
@@ -610,7 +637,7 @@ class Gazetteer:
         for p in (*self._local, *self._settlements):
             if p.lat is None or p.lon is None or p.kind == "street" or p.note:
                 continue  # streets are long lines; relative places borrow another's point
-            d = haversine_m(lat, lon, p.lat, p.lon)
+            d = fast_distance_m(lat, lon, p.lat, p.lon)
             if d <= p.precision_m:
                 containing.append((0 if p.kind in LOCAL_KINDS else 1, d / p.precision_m, p))
         name: str | None

@@ -27,6 +27,14 @@ def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
 
 
+def fast_distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Equirectangular distance in metres: within 0.5 % of haversine over a few hundred km
+    at Belize's latitudes, and several times cheaper (for nearest-place searches)."""
+    x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
+    y = math.radians(lat2 - lat1)
+    return EARTH_RADIUS_M * math.hypot(x, y)
+
+
 def midpoint(lat1: float, lon1: float, lat2: float, lon2: float) -> tuple[float, float]:
     """The midpoint of two nearby points (plain average: exact enough within a country)."""
     return (lat1 + lat2) / 2, (lon1 + lon2) / 2

@@ -1,0 +1,146 @@
+"""Places inside longer messages (the NLU fallback), and the confirmation wording."""
+
+from __future__ import annotations
+
+import pytest
+
+from nlu.places import candidate_menu, describe, get_gazetteer
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return get_gazetteer()
+
+
+@pytest.mark.parametrize(
+    ("message", "span", "place", "relation"),
+    [
+        (
+            "Street light out on Ring Road near the market",
+            "Ring Road near the market",
+            "Belmopan Market and bus terminal",
+            "near",
+        ),
+        (
+            "There is a big pothole by the market since monday",
+            "by the market",
+            "Belmopan Market and bus terminal",
+            "near",
+        ),
+        (
+            "di lights dead backa di hospital",
+            "backa di hospital",
+            "Western Regional Hospital",
+            "behind",
+        ),
+        (
+            "robaron una cartera frente al hospital en Belmopan",
+            "frente al hospital en Belmopan",
+            "Western Regional Hospital",
+            "in_front_of",
+        ),
+        ("fight in San Antonio Cayo last night", "in San Antonio Cayo", "San Antonio", None),
+        ("the light is out in Douglas village", "in Douglas village", "Douglas", None),
+        ("garbage pile up in Camalote", "in Camalote", "Camelote", None),
+        ("Flooding on the road to Belmopn", "Belmopn", "Belmopan", None),
+    ],
+)
+def test_place_inside_a_message(gaz, message, span, place, relation):
+    result = gaz.find_in_text(message)
+    assert result is not None
+    assert result.place == place
+    assert result.relation == relation
+    assert result.text == span
+    assert message[result.start : result.end] == span
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Douglas hit me last night",  # a person, not the Orange Walk village
+        "my cousin Esperanza is missing",
+        "I need help please",
+        "the lights are broken since Monday",
+        "",
+    ],
+)
+def test_no_place_inside_a_message(gaz, message):
+    assert gaz.find_in_text(message) is None
+
+
+def test_spans_survive_accents_and_odd_characters(gaz):
+    message = "¡Peligro! Hay un hueco atrás del mercado, señor"
+    result = gaz.find_in_text(message)
+    assert result is not None
+    assert message[result.start : result.end] == "atrás del mercado"
+
+
+def test_never_raises_on_odd_input(gaz):
+    for text in ["\x00\x01", "ß" * 3000, "🙂🙂 market 🙂", "17.25, -88.77" * 300, "N" * 500]:
+        gaz.find_in_text(text)
+        gaz.resolve(text)
+
+
+@pytest.mark.parametrize(
+    ("answer", "language", "line"),
+    [
+        (
+            "backa di hospital",
+            "en",
+            "behind Western Regional Hospital, Cayo District (within about 400 m)",
+        ),
+        (
+            "backa di hospital",
+            "bzj",
+            "backa Western Regional Hospital, Cayo Districk (bout 400 m)",
+        ),
+        (
+            "detrás del hospital",
+            "es",
+            "detrás de Western Regional Hospital, distrito de Cayo (a unos 400 m)",
+        ),
+        ("Chetumal", "en", "Chetumal, Mexico: outside Belize"),
+        ("Chetumal", "es", "Chetumal, Mexico: fuera de Belice"),
+        ("Camalote", "en", "Camelote, Cayo District (within about 2.0 km)"),
+        (
+            "corner of Ring Road and Constitution Drive",
+            "en",
+            "corner of Ring Road and Constitution Drive, Cayo District (within about 750 m)",
+        ),
+    ],
+)
+def test_confirmation_line(gaz, answer, language, line):
+    result = gaz.resolve(answer)
+    assert result is not None
+    assert describe(result, language) == line
+
+
+def test_candidate_menu(gaz):
+    result = gaz.resolve("San Jose")
+    assert result is not None
+    assert candidate_menu(result) == (
+        "Which one do you mean? Answer with the number:\n"
+        "1. San Jose, Orange Walk District\n"
+        "2. San Jose, Toledo District"
+    )
+
+
+@pytest.mark.parametrize(
+    ("answer", "index"),
+    [("2", 1), ("#2", 1), ("number 2", 1), ("di sekand wan", 1), ("el segundo", 1), ("one", 0)],
+)
+def test_numbered_choice(gaz, answer, index):
+    result = gaz.resolve("San Jose")
+    assert result is not None
+    chosen = gaz.choose(result, answer)
+    assert chosen is not None
+    assert chosen.district == result.candidates[index].district
+    assert chosen.candidates == ()
+
+
+def test_choice_by_name(gaz):
+    result = gaz.resolve("San Jose")
+    assert result is not None
+    chosen = gaz.choose(result, "Toledo")
+    assert chosen is not None and chosen.district == "Toledo"
+    assert gaz.choose(result, "neither") is None
