@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from bot import staff
 from bot.channels import twilio
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
@@ -32,4 +33,5 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         return JSONResponse({"status": "ok", "database": "ok", "nlu": runtime.nlu.name})
 
     app.include_router(twilio.router(runtime))
+    staff.install(app, runtime)  # /staff: the staff review UI, its static files, error pages
     return app

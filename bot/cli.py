@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.settings import Settings
+from bot.staff import cli as staff_cli
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -135,6 +136,8 @@ def build_parser() -> argparse.ArgumentParser:
     nlu_sub = nlu.add_subparsers(dest="nlu", required=True)
     parse = nlu_sub.add_parser("parse", help="JSON lines in, JSON lines out")
     parse.set_defaults(handler=cmd_nlu_parse)
+    staff_cli.add_nlu_commands(nlu_sub)  # nlu export-corrections
+    staff_cli.add_staff_commands(sub)  # staff create-user
 
     return parser
 

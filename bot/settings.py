@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     safercity_idle_hours: float = Field(default=6.0, gt=0)
     safercity_log_level: str = "INFO"
     rasa_url: str = "http://127.0.0.1:5005"
+    # Staff map tiles: none (district outlines only) unless a tile URL is configured.
+    safercity_map_tile_url: str | None = None
+    safercity_map_tile_attribution: str = ""
 
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None

@@ -316,5 +316,6 @@ class NluCorrection(Base):
     category: Mapped[str | None] = mapped_column(String(40))
     location_text: Mapped[str | None] = mapped_column(Text)
     place: Mapped[str | None] = mapped_column(String(200))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     actor: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -283,6 +283,7 @@ def upgrade() -> None:
         sa.Column("category", sa.String(length=40), nullable=True),
         sa.Column("location_text", sa.Text(), nullable=True),
         sa.Column("place", sa.String(length=200), nullable=True),
+        sa.Column("urgent", sa.Boolean(), nullable=False),
         sa.Column("actor", sa.String(length=80), nullable=False),
         sa.Column("created_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
