@@ -270,7 +270,7 @@ class Gazetteer:
         return found
 
     def _is_weak(self, mention: Mention) -> bool:
-        if mention.key in WEAK_NAMES:
+        if mention.key in WEAK_NAMES or mention.key in _CLASS_WORDS:
             return True
         return all(p.weak for p in mention.places) if mention.places else False
 

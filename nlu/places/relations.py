@@ -129,7 +129,6 @@ _add(
     "in front of",
     "infront of",
     "front of",
-    "outside",
     "in fronta",
     "fronta",
     "fronta di",
@@ -141,7 +140,6 @@ _add(
     "enfrente del",
     "en frente de",
     "en frente del",
-    "afuera de",
 )
 _add(
     "across_from",
