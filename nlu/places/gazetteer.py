@@ -9,6 +9,7 @@ place and the district of a pin. None of them raises on any input string.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import defaultdict
@@ -384,6 +385,8 @@ class Gazetteer:
         mentions = inside
         # Two places joined by "and": a corner or a stretch between them.
         pair = relations.pair_relation(words, mentions)
+        if pair is None:
+            pair = self._two_streets(words, mentions)
         if pair is not None:
             kind, a, b = pair
             return self._pair_result(text, kind, a, b, mentions, city)
@@ -411,6 +414,18 @@ class Gazetteer:
             )
         place = anchor_places[0]
         return self._place_result(place, span_text, start, end, relation, extra_m)
+
+    @staticmethod
+    def _two_streets(
+        words: Sequence[str], mentions: Sequence[Mention]
+    ) -> tuple[str, Mention, Mention] | None:
+        """ "Ring Road and Constitution Drive", "Ring Road & Constitution Drive": two streets
+        named together are a corner even without the word."""
+        for a, b in itertools.pairwise(mentions):
+            streets = all(p.kind == "street" for p in (*a.places, *b.places))
+            if streets and a.places and b.places and relations.conjoined(words, a, b):
+                return "corner", a, b
+        return None
 
     def _place_result(
         self,

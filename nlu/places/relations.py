@@ -57,6 +57,17 @@ _add(
     "down by",
     "up by",
     "over by",
+    "down the road from",
+    "up the road from",
+    "down the street from",
+    "up the street from",
+    "a block from",
+    "one block from",
+    "a block away from",
+    "past",
+    "just past",
+    "just after",
+    "right after",
     # Kriol
     "roun",
     "roun by",
@@ -79,6 +90,16 @@ _add(
     "por la",
     "alrededor de",
     "alrededor del",
+    "a una cuadra de",
+    "pasando",
+    "despues de",
+    "dong di road fram",
+    "dong di street fram",
+    "op di road fram",
+    "up di road fram",
+    "down di road fram",
+    "pass",
+    "jos pass",
     "a un lado de",
     "no lejos de",
 )
@@ -458,9 +479,19 @@ def has_cue(words: Sequence[str], mention: _Span) -> bool:
     return bool(after) and after[0] in {"village", "town", "city", "area", "community"}
 
 
-def _conjoined(words: Sequence[str], a: _Span, b: _Span) -> bool:
+_MEETS = frozenset({"meets", "meet", "crosses", "cross", "intersects", "hits", "cruza"})
+
+
+def conjoined(words: Sequence[str], a: _Span, b: _Span) -> bool:
+    """Two mentions joined by "and" (or "&", which is not a token: nothing between them)."""
     between = [w for w in words[a.last : b.first] if w not in _ARTICLES]
     return len(between) <= 1 and all(w in _CONJUNCTIONS for w in between)
+
+
+def _meet(words: Sequence[str], a: _Span, b: _Span) -> bool:
+    """ "Ring Road meets Constitution Drive", "where X crosses Y"."""
+    between = [w for w in words[a.last : b.first] if w not in _ARTICLES]
+    return len(between) == 1 and between[0] in _MEETS
 
 
 def _ends_with(
@@ -489,7 +520,9 @@ _S = TypeVar("_S", bound=_Span)
 def pair_relation(words: Sequence[str], mentions: Sequence[_S]) -> tuple[str, _S, _S] | None:
     """("corner" | "between", a, b) when two mentions are joined as a corner or a stretch."""
     for a, b in itertools.pairwise(mentions):
-        if not _conjoined(words, a, b):
+        if _meet(words, a, b):
+            return "corner", a, b
+        if not conjoined(words, a, b):
             continue
         floor = max(0, a.first - 6)
         if _ends_with(words, a.first, floor, _BETWEEN_BEFORE) is not None:

@@ -39,6 +39,9 @@ PHRASES = [
     ("roun di market", "Belmopan Market and bus terminal", "near", 700),
     ("cerca del mercado", "Belmopan Market and bus terminal", "near", 700),
     ("por el mercado", "Belmopan Market and bus terminal", "near", 700),
+    ("down the road from the market", "Belmopan Market and bus terminal", "near", 700),
+    ("up di road fram di market", "Belmopan Market and bus terminal", "near", 700),
+    ("a una cuadra del mercado", "Belmopan Market and bus terminal", "near", 700),
     # next to
     ("next to the hospital", "Western Regional Hospital", "next_to", 350),
     ("nex to di hospital", "Western Regional Hospital", "next_to", 350),
@@ -87,6 +90,8 @@ CORNERS = [
     "kaana a Ring Road an Constitution Drive",
     "esquina de Ring Road y Constitution Drive",
     "en la esquina de Ring Road y Constitution Drive",
+    "where Ring Road meets Constitution Drive",
+    "Ring Road & Constitution Drive",  # two streets named together
 ]
 
 
