@@ -112,6 +112,15 @@ WEAK_NAMES = frozenset(
         "la capital",
         "terminal",
         "comprehensive",
+        "methodist",
+        "dolores",
+        "carmelita",
+        "jocote",
+        "flores",
+        "caledonia",
+        "ontario",
+        "greenland",
+        "pg",
     }
 )
 
@@ -220,8 +229,9 @@ def load_foreign() -> list[Place]:
                 country=row["country"],
                 population=population,
                 source=f"GeoNames {row['geonameid']} (CC BY 4.0)",
-                # Small foreign towns count in a whole answer, not inside a longer message.
-                weak=population < 10_000,
+                # Inside a longer message a foreign place counts only after a cue ("in
+                # Chetumal"): "the Guatemala man", "Mr Flores" are not places.
+                weak=True,
             )
         )
     return places
@@ -231,11 +241,11 @@ COUNTRIES: dict[str, tuple[str, ...]] = {
     "Mexico": ("Mexico", "México", "Mejico"),
     "Guatemala": ("Guatemala",),
     "Honduras": ("Honduras",),
-    "El Salvador": ("El Salvador", "Salvador"),
+    "El Salvador": ("El Salvador",),
     "Nicaragua": ("Nicaragua",),
     "Costa Rica": ("Costa Rica",),
     "Panama": ("Panama", "Panamá"),
-    "United States": ("United States", "USA", "the States", "Estados Unidos", "America"),
+    "United States": ("United States", "USA", "the States", "Estados Unidos"),
     "Jamaica": ("Jamaica",),
 }
 
@@ -253,6 +263,7 @@ def load_countries() -> list[Place]:
             country=name,
             aliases=aliases,
             source="country name",
+            weak=True,  # inside a message a country counts only after a cue ("in Mexico")
         )
         for name, aliases in COUNTRIES.items()
     ]

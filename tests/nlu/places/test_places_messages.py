@@ -43,6 +43,8 @@ def gaz():
         ("the light is out in Douglas village", "in Douglas village", "Douglas", None),
         ("garbage pile up in Camalote", "in Camalote", "Camelote", None),
         ("Flooding on the road to Belmopn", "Belmopn", "Belmopan", None),
+        ("he lives in Dolores village", "in Dolores village", "Dolores", None),
+        ("fight at the school today", "at the school", None, None),
     ],
 )
 def test_place_inside_a_message(gaz, message, span, place, relation):
@@ -52,6 +54,7 @@ def test_place_inside_a_message(gaz, message, span, place, relation):
     assert result.relation == relation
     assert result.text == span
     assert message[result.start : result.end] == span
+    assert result.resolved or len(result.candidates) >= 2
 
 
 @pytest.mark.parametrize(
@@ -59,6 +62,11 @@ def test_place_inside_a_message(gaz, message, span, place, relation):
     [
         "Douglas hit me last night",  # a person, not the Orange Walk village
         "my cousin Esperanza is missing",
+        "a Guatemala man stole my phone",  # a country without a cue
+        "Mr Flores is selling drugs",  # a surname, and a town in Guatemala
+        "Dolores called the police",
+        "dogs attacking children on the way to school",  # "school" needs a cue
+        "the jocote tree fell on the road",
         "I need help please",
         "the lights are broken since Monday",
         "",
@@ -144,3 +152,9 @@ def test_choice_by_name(gaz):
     chosen = gaz.choose(result, "Toledo")
     assert chosen is not None and chosen.district == "Toledo"
     assert gaz.choose(result, "neither") is None
+
+
+def test_foreign_place_inside_a_message_needs_a_cue(gaz):
+    result = gaz.find_in_text("my phone was stolen in Chetumal")
+    assert result is not None and result.outside_belize
+    assert gaz.find_in_text("he went to Chetumal and came back") is None
