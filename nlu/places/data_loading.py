@@ -66,7 +66,6 @@ def _split(aliases: str) -> tuple[str, ...]:
 # they count as a place only after a cue ("in Douglas", "Esperanza village").
 WEAK_NAMES = frozenset(
     {
-        "armenia",
         "august pine ridge",
         "bella vista",
         "big fall",

@@ -28,7 +28,7 @@ from nlu.places.data_loading import (
     load_all,
     load_relative_rows,
 )
-from nlu.places.fuzzy import FuzzyIndex
+from nlu.places.fuzzy import FuzzyIndex, max_distance, osa_distance
 from nlu.places.geo import District, along, fast_distance_m, haversine_m, midpoint
 from nlu.text import MAX_PARSE_CHARS
 from nlu.types import LocationResult, PlaceCandidate
@@ -263,7 +263,11 @@ class Gazetteer:
             if mention is None:
                 i += 1
                 continue
-            if strict and self._is_weak(mention) and not relations.has_cue(words, mention):
+            if (
+                strict
+                and self._is_weak(mention)
+                and not relations.has_cue(words, mention, article=mention.key in _CLASS_WORDS)
+            ):
                 i += 1
                 continue
             found.append(mention)
@@ -322,8 +326,8 @@ class Gazetteer:
             query = " ".join(span)
             if len(query) < (6 if strict else 5):
                 continue
-            keys = self._fuzzy.best(query)
-            if keys and all(len(k.split()) == n for k in keys):
+            keys = [k for k in self._fuzzy.best(query) if _wordwise_close(span, k.split())]
+            if keys:
                 mention = self._make_mention(tokens, i, i + n, keys[0], fuzzy=True)
                 places = {p.id: p for k in keys for p in self._index[k]}
                 return replace(mention, places=tuple(places.values()))
@@ -696,6 +700,17 @@ class Gazetteer:
             precision_m=c.precision_m,
             candidates=(),
         )
+
+
+def _wordwise_close(words: Sequence[str], key_words: Sequence[str]) -> bool:
+    """Each word of a misspelt multi-word name is itself close to the name's word: short words
+    must be right ("mango tree" is not "Mango Creek")."""
+    if len(words) != len(key_words):
+        return False
+    return all(
+        w == k or osa_distance(w, k, max_distance(len(k))) <= max_distance(len(k))
+        for w, k in zip(words, key_words, strict=True)
+    )
 
 
 def _finite(lat: float, lon: float) -> bool:

@@ -114,6 +114,15 @@ _add(
     "side of",
     "by the side of",
     "nex to",
+    "side",
+    "rait side",
+    "rait by",
+    "rait nex to",
+    "kaana a",
+    "corna a",
+    "corner of",
+    "at the corner of",
+    "esquina de",
     "nex",
     "side a",
     "saida",
@@ -151,6 +160,11 @@ _add(
     "infront of",
     "front of",
     "in fronta",
+    "front a",
+    "rait front a",
+    "eena front a",
+    "inna front a",
+    "in front a",
     "fronta",
     "fronta di",
     "frente a",
@@ -453,7 +467,10 @@ def relation_before(
     """(relation code, extra metres, first token of the cue) of the phrase before `anchor`."""
     floor = max((m.last for m in mentions if m.last <= anchor.first), default=0)
     floor = max(floor, anchor.first - 7)
-    for end in dict.fromkeys((anchor.first, _skip_articles(words, anchor.first, floor))):
+    ends = [anchor.first]
+    while ends[-1] > floor and words[ends[-1] - 1] in _ARTICLES:
+        ends.append(ends[-1] - 1)
+    for end in ends:
         found = _match_phrase_ending(words, end, floor)
         if found is None:
             continue
@@ -470,8 +487,14 @@ def relation_before(
     return None, 0.0, None
 
 
-def has_cue(words: Sequence[str], mention: _Span) -> bool:
-    """A place cue right before the mention ("in", "near"...) or after it ("village")."""
+_DEFINITE = frozenset({"the", "di", "la", "el", "los", "las", "dat", "that"})
+
+
+def has_cue(words: Sequence[str], mention: _Span, *, article: bool = False) -> bool:
+    """A place cue right before the mention ("in", "near"...) or after it ("village"); with
+    `article`, a definite article is cue enough ("the school", but not "to school")."""
+    if article and mention.first > 0 and words[mention.first - 1] in _DEFINITE:
+        return True
     code, _, start = relation_before(words, mention, [])
     if start is not None and (code is not None or start < mention.first):
         return True

@@ -44,6 +44,20 @@ def gaz():
         ("garbage pile up in Camalote", "in Camalote", "Camelote", None),
         ("Flooding on the road to Belmopn", "Belmopn", "Belmopan", None),
         ("he lives in Dolores village", "in Dolores village", "Dolores", None),
+        (
+            "dehn lef wan wreck kyar front a di skool fi monts",
+            "front a di skool",
+            None,
+            "in_front_of",
+        ),
+        ("unu kom klean di lat kaana a di skool", "kaana a di skool", None, "next_to"),
+        (
+            "di taxi man dehn da di terminal holla",
+            "da di terminal",
+            "Belmopan Market and bus terminal",
+            None,
+        ),
+        ("noh lite armenia fram di church", "armenia", "Armenia", None),
         ("fight at the school today", "at the school", None, None),
     ],
 )
@@ -67,6 +81,7 @@ def test_place_inside_a_message(gaz, message, span, place, relation):
         "Dolores called the police",
         "dogs attacking children on the way to school",  # "school" needs a cue
         "the jocote tree fell on the road",
+        "the bulb on the post next to the big mango tree blow out",  # not Mango Creek
         "I need help please",
         "the lights are broken since Monday",
         "",
