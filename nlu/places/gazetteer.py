@@ -57,6 +57,43 @@ _CLASS_WORDS: dict[str, str] = {
     "hai skool": "school",
     "primary school": "school",
 }
+# Words after "school" that make it about school rather than a place.
+_NOT_A_PLACE_AFTER = frozenset(
+    [
+        "night",
+        "nights",
+        "bus",
+        "buses",
+        "uniform",
+        "uniforms",
+        "fees",
+        "fee",
+        "kids",
+        "children",
+        "pikni",
+        "gyal",
+        "gyals",
+        "girl",
+        "girls",
+        "boy",
+        "boys",
+        "bwai",
+        "teacher",
+        "teachers",
+        "work",
+        "books",
+        "year",
+        "years",
+        "day",
+        "days",
+        "holiday",
+        "holidays",
+        "hours",
+        "time",
+        "term",
+        "age",
+    ]
+)
 _TOKEN = re.compile(r"[a-z0-9]+")
 _FUZZY_MAX_KEY = 24
 _APOSTROPHES = frozenset("'’`´‘")
@@ -262,6 +299,13 @@ class Gazetteer:
             mention = self._exact_at(tokens, i) or self._fuzzy_at(tokens, i, strict=strict)
             if mention is None:
                 i += 1
+                continue
+            if (
+                strict
+                and mention.key in _CLASS_WORDS
+                and _NOT_A_PLACE_AFTER & set(words[mention.last : mention.last + 1])
+            ):
+                i += 1  # "school nights", "di skool gyal dehn": about school, not a place
                 continue
             if (
                 strict

@@ -82,6 +82,8 @@ def test_place_inside_a_message(gaz, message, span, place, relation):
         "dogs attacking children on the way to school",  # "school" needs a cue
         "the jocote tree fell on the road",
         "the bulb on the post next to the big mango tree blow out",  # not Mango Creek
+        "they keep the bar open till 4 even on school nights",
+        "wan ole man offa di skool gyal dehn money",
         "I need help please",
         "the lights are broken since Monday",
         "",
