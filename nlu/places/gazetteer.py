@@ -662,9 +662,9 @@ class Gazetteer:
         abroad = self.nearest(lat, lon, self._foreign_points)
         if home is None or (abroad is not None and abroad[1] < home[1]):
             return False, None
-        near_border = min(d.distance_m(lat, lon) for d in self.districts)
+        distances = [(d.distance_m(lat, lon, _BORDER_TOLERANCE_M), d) for d in self.districts]
+        near_border, closest = min(distances, key=lambda item: item[0])
         if near_border <= _BORDER_TOLERANCE_M:
-            closest = min(self.districts, key=lambda d: d.distance_m(lat, lon))
             return True, closest.name
         if lon > _SEA_WEST_LON and home[1] <= _SEA_NEAR_PLACE_M:
             return True, home[0].district

@@ -104,8 +104,17 @@ class Polygon:
             return False
         return not any(point_in_ring(lat, lon, hole) for hole in self.holes)
 
-    def distance_m(self, lat: float, lon: float) -> float:
-        """0 inside, else the distance to the nearest edge."""
+    def bbox_distance_m(self, lat: float, lon: float) -> float:
+        """A lower bound of the distance to the polygon: the distance to its bounding box."""
+        dlat = max(self.min_lat - lat, 0.0, lat - self.max_lat)
+        dlon = max(self.min_lon - lon, 0.0, lon - self.max_lon)
+        k = math.cos(math.radians(lat))
+        return math.hypot(dlat, dlon * k) * math.pi * EARTH_RADIUS_M / 180 * 0.99
+
+    def distance_m(self, lat: float, lon: float, limit: float = math.inf) -> float:
+        """0 inside, else the distance to the nearest edge (inf when surely beyond `limit`)."""
+        if self.bbox_distance_m(lat, lon) > limit:
+            return math.inf
         if self.contains(lat, lon):
             return 0.0
         best = math.inf
@@ -138,8 +147,8 @@ class District:
     def contains(self, lat: float, lon: float) -> bool:
         return any(p.contains(lat, lon) for p in self.polygons)
 
-    def distance_m(self, lat: float, lon: float) -> float:
-        return min(p.distance_m(lat, lon) for p in self.polygons)
+    def distance_m(self, lat: float, lon: float, limit: float = math.inf) -> float:
+        return min(p.distance_m(lat, lon, limit) for p in self.polygons)
 
     def centroid(self) -> tuple[float, float]:
         """The centroid of the largest part (the mainland, for Belize District)."""
