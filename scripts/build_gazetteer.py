@@ -72,6 +72,8 @@ def _aliases(row: dict[str, Any], own_names: set[str], other_names: set[str]) ->
         alt = " ".join(str(alt).split())
         if not alt or alt in dropped or _is_code(alt) or not _latin(alt):
             continue
+        if alt == alt.lower():
+            continue  # all lower case: a machine romanisation of another script ("bo li ci shi")
         if alt.casefold() in seen or alt.casefold() in other_names:
             continue
         if alt in set(DISTRICTS.values()) and alt not in own_names:
