@@ -50,7 +50,6 @@ def cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runtime import open_store
     from bot.staff import auth
     from bot.staff.routes import username_problem
-    from storage import staff as store
 
     name = args.name.strip()
     problem = username_problem(name)
@@ -64,13 +63,23 @@ def cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
     if problem:
         print(f"safercity: {problem}", file=sys.stderr)
         return 2
-    _, session_factory = open_store(settings)
+    engine, session_factory = open_store(settings)
+    try:
+        return _create(session_factory, name, args.role, password)
+    finally:
+        engine.dispose()
+
+
+def _create(session_factory: Any, name: str, role: str, password: str) -> int:
+    from bot.staff import auth
+    from storage import staff as store
+
     with session_factory() as session:
         if store.user_by_username(session, username=name) is not None:
             print(f"safercity: a user named {name!r} exists already", file=sys.stderr)
             return 1
         store.create_user(
-            session, username=name, password_hash=auth.hash_password(password), role=args.role
+            session, username=name, password_hash=auth.hash_password(password), role=role
         )
         store.add_audit(
             session,
@@ -78,10 +87,10 @@ def cmd_create_user(args: argparse.Namespace, settings: Settings) -> int:
             action="user.create",
             target_type="staff_user",
             target_id=name,
-            after={"username": name, "role": args.role, "active": True},
+            after={"username": name, "role": role, "active": True},
         )
         session.commit()
-    print(f"created {args.role} {name}", file=sys.stderr)
+    print(f"created {role} {name}", file=sys.stderr)
     return 0
 
 
@@ -90,9 +99,12 @@ def cmd_export_corrections(args: argparse.Namespace, settings: Settings) -> int:
     from bot.staff.corrections import to_rasa_yaml
     from storage import staff as store
 
-    _, session_factory = open_store(settings)
-    with session_factory() as session:
-        document, count = to_rasa_yaml(store.corrections(session))
+    engine, session_factory = open_store(settings)
+    try:
+        with session_factory() as session:
+            document, count = to_rasa_yaml(store.corrections(session))
+    finally:
+        engine.dispose()
     if args.output:
         Path(args.output).write_text(document, encoding="utf-8")
         print(f"wrote {count} corrected examples to {args.output}", file=sys.stderr)

@@ -123,7 +123,7 @@ def seed_conversation(
     texts: tuple[str, ...] = ("the street light on Ring Road by the market is out",),
     reasons: tuple[str, ...] = ("low_confidence",),
     category: str | None = "street_lighting",
-    reference: str | None = "BZ-AAAA",
+    reference: str | None = "",  # "": made from the address; None: no report
     status: str = "new",
     urgent: bool = False,
     lat: float | None = 17.2510,
@@ -146,7 +146,10 @@ def seed_conversation(
     session.add(reporter)
     session.flush()
     conversation = Conversation(
-        reporter_id=reporter.id, channel=channel, state={}, language=language,
+        reporter_id=reporter.id,
+        channel=channel,
+        state={},
+        language=language,
         created_at=created,
     )
     session.add(conversation)
@@ -154,27 +157,51 @@ def seed_conversation(
     for i, text in enumerate(texts):
         session.add(
             Message(
-                conversation_id=conversation.id, reporter_id=reporter.id, channel=channel,
-                direction="in", text=text, status="processed",
-                provider_message_id=f"{address}-{i}", created_at=created,
+                conversation_id=conversation.id,
+                reporter_id=reporter.id,
+                channel=channel,
+                direction="in",
+                text=text,
+                status="processed",
+                provider_message_id=f"{address}-{i}",
+                created_at=created,
                 location=pin if i == 0 else None,
             )
         )
         session.add(
             Message(
-                conversation_id=conversation.id, reporter_id=reporter.id, channel=channel,
-                direction="out", text="Thanks, we got it.", status="sent", created_at=created,
+                conversation_id=conversation.id,
+                reporter_id=reporter.id,
+                channel=channel,
+                direction="out",
+                text="Thanks, we got it.",
+                status="sent",
+                created_at=created,
             )
         )
     report = None
+    if reference == "":
+        reference = "BZ-" + address[-4:]
     if reference is not None:
         report = Report(
-            reference=reference, conversation_id=conversation.id, reporter_id=reporter.id,
-            category=category, description="\n".join(texts), location_text=location_text,
-            place=place, lat=lat, lon=lon, district="Cayo" if lat is not None else None,
-            urgent=urgent, sensitive=category in {"violence", "harassment", "human_trafficking"},
-            status=status, channel=channel, language=language, nlu_confidence=0.41,
-            reporter_key=reporter.key, created_at=created,
+            reference=reference,
+            conversation_id=conversation.id,
+            reporter_id=reporter.id,
+            category=category,
+            description="\n".join(texts),
+            location_text=location_text,
+            place=place,
+            lat=lat,
+            lon=lon,
+            district="Cayo" if lat is not None else None,
+            urgent=urgent,
+            sensitive=category in {"violence", "harassment", "human_trafficking"},
+            status=status,
+            channel=channel,
+            language=language,
+            nlu_confidence=0.41,
+            reporter_key=reporter.key,
+            created_at=created,
         )
         session.add(report)
         session.flush()
@@ -184,7 +211,8 @@ def seed_conversation(
             Flag(
                 conversation_id=conversation.id,
                 report_id=report.id if report is not None else None,
-                reason=reason, created_at=created,
+                reason=reason,
+                created_at=created,
             )
         )
     session.flush()

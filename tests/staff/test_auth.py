@@ -58,15 +58,16 @@ def test_cookie_is_not_secure_when_the_public_url_is_plain_http(db_url: str) -> 
     try:
         with runtime.session_factory() as session:
             store.create_user(
-                session, username="ana", password_hash=auth.hash_password(PASSWORD),
+                session,
+                username="ana",
+                password_hash=auth.hash_password(PASSWORD),
                 role="reviewer",
             )
             session.commit()
         with TestClient(create_app(runtime=runtime), follow_redirects=False) as client:
             response = login(client, "ana")
             cookie = next(
-                c for c in response.headers.get_list("set-cookie")
-                if c.startswith(auth.COOKIE_NAME)
+                c for c in response.headers.get_list("set-cookie") if c.startswith(auth.COOKIE_NAME)
             )
             assert "secure" not in cookie.lower()
     finally:
@@ -120,9 +121,7 @@ def test_login_without_the_form_token_is_refused(
     app_client: TestClient, users: dict[str, int]
 ) -> None:
     login_token(app_client)
-    response = app_client.post(
-        "/staff/login", data={"username": "reviewer", "password": PASSWORD}
-    )
+    response = app_client.post("/staff/login", data={"username": "reviewer", "password": PASSWORD})
     assert response.status_code == 403
     assert auth.COOKIE_NAME not in app_client.cookies
     forged = app_client.post(
