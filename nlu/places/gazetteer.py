@@ -401,7 +401,10 @@ class Gazetteer:
             coords = find_coordinates(text)
         if coords is not None:
             return self._from_coordinates(text, coords)
-        city = self._find_city(default_city) if default_city else self.default_city
+        city = self.default_city
+        if default_city and (city is None or normalise(default_city) != normalise(city.name)):
+            # Another pilot city: its own gazetteer (cached), whose generic landmarks are there.
+            return get_gazetteer(default_city)._resolve(text, strict=strict, default_city=None)
         try:
             mentions = self.mentions(text, strict=strict)
             if not mentions:

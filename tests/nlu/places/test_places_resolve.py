@@ -201,11 +201,14 @@ def test_ambiguous_names_offer_a_numbered_choice(gaz, answer, districts):
     assert gaz.choose(result, "9") is None
 
 
-def test_ambiguous_name_with_another_default_city():
+def test_ambiguous_name_with_another_default_city(gaz):
     # From Punta Gorda, "San Jose" is the Toledo village.
-    gaz = get_gazetteer("Punta Gorda")
-    result = _resolved(gaz.resolve("San Jose"))
+    result = _resolved(get_gazetteer("Punta Gorda").resolve("San Jose"))
     assert result.district == "Toledo"
+    result = _resolved(gaz.resolve("San Jose", default_city="Orange Walk"))
+    assert result.district == "Orange Walk"
+    # Belmopan's schools are not Punta Gorda's
+    assert get_gazetteer("Punta Gorda").resolve("backa di skool") is None
 
 
 @pytest.mark.parametrize("answer", ["backa di skool", "behind the school", "atrás de la escuela"])
