@@ -23,7 +23,7 @@ from storage import staff as store
 from storage.crypto import ContactCipher, reporter_key
 from storage.models import Conversation, Flag, Message, Report, Reporter, ReportEvent
 from storage.types import utcnow
-from tests.conftest import TEST_SECRET
+from tests.conftest import TEST_SECRET, make_settings
 
 PASSWORD = "correct horse battery"
 ROLES = ("reviewer", "supervisor", "analyst")
@@ -37,10 +37,24 @@ def fast_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
+# No provider is configured and the outbox worker stays off: replies stay queued, and no
+# test can reach the network.
+QUIET = {
+    "twilio_account_sid": None,
+    "twilio_auth_token": None,
+    "telegram_bot_token": None,
+    "safercity_outbox_worker": False,
+}
+
+
+def staff_settings(db_url: str, **overrides: Any) -> Settings:
+    return make_settings(db_url, **{**QUIET, **overrides})
+
+
 @pytest.fixture
-def staff_runtime(settings: Settings) -> Iterator[Runtime]:
+def staff_runtime(db_url: str) -> Iterator[Runtime]:
     """The runtime with the rule-based engine: these tests never need the trained NLU."""
-    runtime = build_runtime(settings, nlu=KeywordEngine())
+    runtime = build_runtime(staff_settings(db_url), nlu=KeywordEngine())
     yield runtime
     runtime.engine.dispose()
 

@@ -14,8 +14,7 @@ from nlu.keyword_engine import KeywordEngine
 from storage import staff as store
 from storage.models import AuditEntry, StaffSession, StaffUser
 from storage.types import utcnow
-from tests.conftest import make_settings
-from tests.staff.conftest import PASSWORD, csrf_of, login, login_token
+from tests.staff.conftest import PASSWORD, csrf_of, login, login_token, staff_settings
 
 
 def test_passwords_are_stored_as_argon2_hashes(
@@ -53,7 +52,7 @@ def test_login_opens_a_session_with_a_safe_cookie(
 
 
 def test_cookie_is_not_secure_when_the_public_url_is_plain_http(db_url: str) -> None:
-    settings = make_settings(db_url, safercity_public_url="http://127.0.0.1:8000")
+    settings = staff_settings(db_url, safercity_public_url="http://127.0.0.1:8000")
     runtime = build_runtime(settings, nlu=KeywordEngine())
     try:
         with runtime.session_factory() as session:

@@ -40,8 +40,9 @@
         .bindPopup(document.createTextNode(other.reference))
         .addTo(map);
     });
-    if (bounds.length) { map.setView(bounds[0], 15); }
-    else { map.setView([17.25, -88.77], 8); }
+    if (bounds.length > 1) { map.fitBounds(bounds, { padding: [30, 30], maxZoom: 16 }); }
+    else if (bounds.length) { map.setView(bounds[0], 15); }
+    else { map.setView([17.25, -88.77], 8); }  // all of Belize, its districts outlined
     if (data.districts) {
       fetch(data.districts, { credentials: "same-origin" })
         .then(function (r) { return r.ok ? r.json() : null; })
