@@ -177,33 +177,31 @@ def test_review_an_urgent_report_end_to_end(
     _seed(runtime)
     context = browser.new_context(viewport=VIEWPORTS[viewport])
     page = context.new_page()
-    problems: list[str] = []
-    outside: list[str] = []
-    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
-    failed: list[str] = []
-    page.on(
-        "console",
-        lambda msg: (
-            problems.append(f"console {msg.type}: {msg.text}")
-            if msg.type == "error" and not msg.text.startswith("Failed to load resource")
-            else None
-        ),
-    )
-    page.on(
-        "response",
-        lambda response: (
+    problems: list[str] = []  # script errors, CSP violations, alert() from a message
+    failed: list[str] = []  # HTTP answers >= 400
+    outside: list[str] = []  # requests to anything but the app
+
+    def on_console(message: Any) -> None:
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            problems.append(f"console: {message.text}")
+
+    def on_dialog(dialog: Any) -> None:
+        problems.append(f"dialog: {dialog.message}")
+        dialog.dismiss()
+
+    def on_response(response: Any) -> None:
+        if response.status >= 400:
             failed.append(f"{response.status} {response.url[len(base) :]}")
-            if response.status >= 400
-            else None
-        ),
-    )
-    page.on(
-        "dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss())
-    )
-    page.on(
-        "request",
-        lambda request: None if request.url.startswith(base) else outside.append(request.url),
-    )
+
+    def on_request(request: Any) -> None:
+        if not request.url.startswith(base):
+            outside.append(request.url)
+
+    page.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    page.on("console", on_console)
+    page.on("dialog", on_dialog)
+    page.on("response", on_response)
+    page.on("request", on_request)
 
     # the login page
     page.goto(f"{base}/staff/")
