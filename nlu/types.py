@@ -35,6 +35,8 @@ class LocationResult:
     # How the place relates to the named one: near, next_to, behind, in_front_of, across_from,
     # on, corner, between, pin (a reverse-geocoded point), or None for the place itself.
     relation: str | None = None
+    # The street named along with a more specific place ("Ring Road near the market").
+    street: str | None = None
 
     @property
     def resolved(self) -> bool:

@@ -85,6 +85,8 @@ def describe(result: LocationResult, language: str = "en") -> str:
     if result.outside_belize:
         return words["outside"].format(phrase) if phrase else words["outside_unnamed"]
     parts: list[str] = []
+    if result.street and phrase and result.street not in phrase:
+        parts.append(result.street)
     if result.relation == "pin" and phrase is None:
         parts.append(words["pin"])
     elif phrase is not None:
@@ -113,7 +115,7 @@ def address(result: LocationResult) -> str:
     phrase = place_phrase(result) or result.text
     if result.outside_belize:
         return phrase
-    parts = [phrase]
+    parts = [result.street, phrase] if result.street and result.street not in phrase else [phrase]
     if result.district and not phrase.endswith("District"):
         parts.append(f"{result.district} District")
     parts.append("Belize")

@@ -464,7 +464,25 @@ class Gazetteer:
                 ),
             )
         place = anchor_places[0]
-        return self._place_result(place, span_text, start, end, relation, extra_m)
+        result = self._place_result(place, span_text, start, end, relation, extra_m)
+        street = self._street_along(place, chosen)
+        return replace(result, street=street.name) if street is not None else result
+
+    @staticmethod
+    def _street_along(anchor: Place, chosen: Sequence[tuple[Mention, list[Place]]]) -> Place | None:
+        """A street named in the same description that passes by the anchor."""
+        if anchor.kind == "street" or anchor.lat is None or anchor.lon is None:
+            return None
+        for _, places in chosen:
+            if len(places) != 1 or places[0].kind != "street":
+                continue
+            street = places[0]
+            if street.lat is None or street.lon is None:
+                continue
+            reach = street.precision_m + anchor.precision_m
+            if haversine_m(anchor.lat, anchor.lon, street.lat, street.lon) <= reach:
+                return street
+        return None
 
     @staticmethod
     def _two_streets(

@@ -175,3 +175,31 @@ def test_foreign_place_inside_a_message_needs_a_cue(gaz):
     result = gaz.find_in_text("my phone was stolen in Chetumal")
     assert result is not None and result.outside_belize
     assert gaz.find_in_text("he went to Chetumal and came back") is None
+
+
+@pytest.mark.parametrize(
+    ("answer", "street", "line"),
+    [
+        (
+            "Ring Road near the market",
+            "Ring Road",
+            "Ring Road, near Belmopan Market and bus terminal, Cayo District (within about 700 m)",
+        ),
+        (
+            "frente al hospital en Constitution Drive",
+            "Constitution Drive",
+            "Constitution Drive, in front of Western Regional Hospital, Cayo District"
+            " (within about 350 m)",
+        ),
+        (
+            "the market",
+            None,
+            "Belmopan Market and bus terminal, Cayo District (within about 400 m)",
+        ),
+    ],
+)
+def test_the_street_named_with_a_landmark_is_kept(gaz, answer, street, line):
+    result = gaz.resolve(answer)
+    assert result is not None
+    assert result.street == street
+    assert describe(result) == line
