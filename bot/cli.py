@@ -13,6 +13,7 @@ from typing import Any, TextIO
 
 from bot.settings import Settings
 from bot.staff import cli as staff_cli
+from nlu import cli as nlu_cli
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -137,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     parse = nlu_sub.add_parser("parse", help="JSON lines in, JSON lines out")
     parse.set_defaults(handler=cmd_nlu_parse)
     staff_cli.add_nlu_commands(nlu_sub)  # nlu export-corrections
+    nlu_cli.add_commands(nlu_sub)  # nlu train|evaluate
     staff_cli.add_staff_commands(sub)  # staff create-user
 
     return parser

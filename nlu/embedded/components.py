@@ -1,0 +1,226 @@
+"""The spaCy pieces of the embedded engine, registered when this module is imported.
+
+- `safercity.CharNgramBOW.v1`: a text classifier architecture for spaCy's `textcat`: a bag
+  of hashed features (folded words, word bigrams and character 2-5-grams of every word)
+  feeding a sparse linear layer and a softmax. Character n-grams make "lites", "lite",
+  "light" and "luces" share evidence, which is what SMS spelling needs.
+- `safercity_lexicon`: a pipeline component that folds each token (case and accents) into
+  `NORM` and writes a coarse word class into `LEMMA` (inside a known place name, relation
+  word, article, landmark noun...), so the NER's hash embeddings see the gazetteer.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy
+from spacy.language import Language
+from spacy.ml.models.textcat import resize_and_set_ref
+from spacy.tokens import Doc
+from spacy.util import registry
+from thinc.api import Model, SparseLinear_v2, chain, resizable, softmax_activation, with_cpu
+from thinc.layers.resizable import resize_linear_weighted as _resize_linear_weighted
+
+from nlu.embedded.rules import cue_labels, word_class
+from nlu.text import fold
+
+NEG_VALUE = -5000.0
+_MAX_NGRAM = 5
+_MIN_NGRAM = 2
+
+
+def _h(feature: str) -> int:
+    return zlib.crc32(feature.encode("utf-8"))
+
+
+def text_features(words: Sequence[str]) -> list[int]:
+    """Hashed features of a message's folded words (order-insensitive except bigrams)."""
+    keys: list[int] = []
+    prev = "<s>"
+    for word in words:
+        keys.append(_h("w:" + word))
+        keys.append(_h("b:" + prev + " " + word))
+        prev = word
+        if word.isalpha() or any(ch.isalpha() for ch in word):
+            padded = "<" + word + ">"
+            last = len(padded)
+            for n in range(_MIN_NGRAM, _MAX_NGRAM + 1):
+                for i in range(0, last - n + 1):
+                    keys.append(_h("c:" + padded[i : i + n]))
+    if words:
+        keys.append(_h("b:" + prev + " </s>"))
+    for label in cue_labels(list(words)):
+        cue = _h("cue:" + label)
+        keys.extend((cue, cue, cue))
+    keys.append(_h("len:" + str(min(len(words), 12))))
+    return keys
+
+
+def doc_words(doc: Doc) -> list[str]:
+    return [t.norm_ for t in doc if not t.is_space and not t.is_punct] or [
+        t.norm_ for t in doc if not t.is_space
+    ]
+
+
+def _extract_forward(
+    model: Model[list[Doc], tuple[Any, Any, Any]], docs: list[Doc], is_train: bool
+) -> tuple[tuple[Any, Any, Any], Callable[[Any], list[Any]]]:
+    cache: dict[str, tuple[numpy.ndarray, numpy.ndarray]] = model.attrs["cache"]
+    batch_keys = []
+    batch_vals = []
+    for doc in docs:
+        cached = cache.get(doc.text) if is_train else None
+        if cached is None:
+            raw = text_features(doc_words(doc))
+            keys_arr, counts = numpy.unique(numpy.asarray(raw, dtype="uint64"), return_counts=True)
+            vals = counts.astype("float32")
+            norm = float(numpy.sqrt((vals * vals).sum())) or 1.0
+            cached = (keys_arr, vals / norm)
+            if is_train:
+                cache[doc.text] = cached
+        batch_keys.append(cached[0])
+        batch_vals.append(cached[1])
+    lengths = numpy.asarray([k.shape[0] for k in batch_keys], dtype="int32")
+    keys = numpy.concatenate(batch_keys) if batch_keys else numpy.zeros((0,), dtype="uint64")
+    vals = numpy.concatenate(batch_vals) if batch_vals else numpy.zeros((0,), dtype="float32")
+
+    def backprop(_: Any) -> list[Any]:
+        return []
+
+    return (keys, vals, lengths), backprop
+
+
+def extract_char_ngrams() -> Model[list[Doc], tuple[Any, Any, Any]]:
+    return Model("extract_char_ngrams", _extract_forward, attrs={"cache": {}})
+
+
+@registry.architectures("safercity.CharNgramBOW.v1")  # type: ignore[untyped-decorator]
+def build_char_ngram_bow(
+    exclusive_classes: bool = True, length: int = 262144, nO: int | None = None
+) -> Model[list[Doc], Any]:
+    fill_defaults = {"b": NEG_VALUE, "W": 0}
+    sparse_linear = SparseLinear_v2(nO=nO, length=length)
+    resizable_layer: Model[Any, Any] = resizable(
+        sparse_linear,
+        resize_layer=partial(_resize_linear_weighted, fill_defaults=fill_defaults),
+    )
+    model: Model[Any, Any] = chain(extract_char_ngrams(), resizable_layer)
+    model = with_cpu(model, model.ops)
+    model = chain(model, with_cpu(softmax_activation(), model.ops))
+    if nO is not None:
+        model.set_dim("nO", nO)
+    model.set_ref("output_layer", sparse_linear)
+    model.attrs["multi_label"] = not exclusive_classes
+    model.attrs["resize_output"] = partial(resize_and_set_ref, resizable_layer=resizable_layer)
+    return model
+
+
+# ----------------------------------------------------------------- lexicon
+class LexiconTagger:
+    """Folds tokens into NORM and marks known place names and location words in LEMMA."""
+
+    def __init__(self, nlp: Language, name: str, phrases: Iterable[str] = ()) -> None:
+        self.name = name
+        self.phrases: list[str] = []
+        self._index: dict[str, list[tuple[str, ...]]] = {}
+        self.set_phrases(phrases)
+
+    def set_phrases(self, phrases: Iterable[str]) -> None:
+        unique = sorted({" ".join(fold(p).split()) for p in phrases if p and p.strip()})
+        self.phrases = unique
+        index: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in unique:
+            toks = tuple(phrase.replace(".", " ").replace(",", " ").split())
+            if toks:
+                index.setdefault(toks[0], []).append(toks)
+        for options in index.values():
+            options.sort(key=len, reverse=True)
+        self._index = index
+
+    def __call__(self, doc: Doc) -> Doc:
+        norms = [fold(t.text) for t in doc]
+        classes = ["O"] * len(doc)
+        i = 0
+        while i < len(doc):
+            matched = 0
+            for option in self._index.get(norms[i], ()):
+                j, k = i, 0
+                while j < len(doc) and k < len(option):
+                    if doc[j].is_punct and norms[j] in {".", ","}:
+                        j += 1
+                        continue
+                    if norms[j] != option[k]:
+                        break
+                    j += 1
+                    k += 1
+                if k == len(option):
+                    matched = j - i
+                    break
+            if matched:
+                classes[i] = "PLACE_B"
+                for m in range(i + 1, i + matched):
+                    classes[m] = "PLACE_I"
+                i += matched
+            else:
+                i += 1
+        for token, norm, cls in zip(doc, norms, classes, strict=True):
+            token.norm_ = norm
+            token.lemma_ = cls if cls != "O" else word_class(norm)
+        return doc
+
+    def to_disk(self, path: Path | str, *, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "phrases.json").write_text(json.dumps(self.phrases), encoding="utf-8")
+
+    def from_disk(self, path: Path | str, *, exclude: Iterable[str] = ()) -> LexiconTagger:
+        data = json.loads((Path(path) / "phrases.json").read_text(encoding="utf-8"))
+        self.set_phrases(str(p) for p in data)
+        return self
+
+
+@Language.factory("safercity_lexicon", default_config={})
+def make_lexicon(nlp: Language, name: str) -> LexiconTagger:
+    return LexiconTagger(nlp, name)
+
+
+NER_MODEL: dict[str, Any] = {
+    "@architectures": "spacy.TransitionBasedParser.v2",
+    "state_type": "ner",
+    "extra_state_tokens": False,
+    "hidden_width": 64,
+    "maxout_pieces": 2,
+    "use_upper": True,
+    "nO": None,
+    "tok2vec": {
+        "@architectures": "spacy.Tok2Vec.v2",
+        "embed": {
+            "@architectures": "spacy.MultiHashEmbed.v2",
+            "width": 64,
+            "attrs": ["NORM", "PREFIX", "SUFFIX", "SHAPE", "LEMMA"],
+            "rows": [4000, 1000, 2000, 500, 200],
+            "include_static_vectors": False,
+        },
+        "encode": {
+            "@architectures": "spacy.MaxoutWindowEncoder.v2",
+            "width": 64,
+            "depth": 2,
+            "window_size": 1,
+            "maxout_pieces": 3,
+        },
+    },
+}
+
+
+def textcat_model(length: int) -> dict[str, Any]:
+    return {
+        "@architectures": "safercity.CharNgramBOW.v1",
+        "exclusive_classes": True,
+        "length": length,
+        "nO": None,
+    }

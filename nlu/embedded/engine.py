@@ -1,0 +1,129 @@
+"""The embedded engine: the trained spaCy pipeline behind the NluEngine protocol."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import numpy
+import spacy
+from spacy.language import Language
+
+import nlu.embedded.components  # noqa: F401  (registers the architecture and the lexicon)
+from nlu.categories import CATEGORY_CODES, LANGUAGES
+from nlu.embedded.rules import urgent_cues
+from nlu.embedded.train import LOCATION, URGENT, apply_temperature, labels_of
+from nlu.places.gazetteer import Gazetteer, get_gazetteer
+from nlu.text import clean, has_letters
+from nlu.types import LocationResult, ParseResult
+
+log = logging.getLogger(__name__)
+_CATEGORIES = frozenset(CATEGORY_CODES)
+
+
+class EmbeddedEngine:
+    """Category, calibrated confidence, urgency, language and place of one message."""
+
+    name = "embedded"
+
+    def __init__(
+        self, nlp: Language, meta: dict[str, Any], gazetteer: Gazetteer | None = None
+    ) -> None:
+        self.nlp = nlp
+        self.meta = meta
+        calibration = meta.get("calibration", {})
+        self.temperature = float(calibration.get("temperature", 1.0))
+        self.urgent_threshold = float(calibration.get("urgent_threshold", 0.5))
+        self.intents: list[str] = labels_of(nlp, "textcat")
+        self.gazetteer = gazetteer or get_gazetteer()
+
+    @classmethod
+    def from_dir(cls, model_dir: Path, gazetteer: Gazetteer | None = None) -> EmbeddedEngine:
+        """The engine saved in `model_dir` (by nlu.embedded.train.train_model)."""
+        model_dir = Path(model_dir)
+        meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
+        return cls(spacy.load(model_dir / "pipeline"), meta, gazetteer)
+
+    @classmethod
+    def load(
+        cls,
+        train_dir: Path | None = None,
+        *,
+        cache: Path | None = None,
+        progress: bool = False,
+    ) -> EmbeddedEngine:
+        """The engine for the current training data, training it first when none is cached."""
+        from nlu.embedded.store import ensure_model
+
+        model_dir, _, _ = ensure_model(train_dir, root=cache, progress=progress)
+        return cls.from_dir(model_dir)
+
+    # ----------------------------------------------------------------- parse
+    def parse(self, text: str) -> ParseResult:
+        try:
+            cleaned = clean(text) if isinstance(text, str) else ""
+        except Exception:  # pragma: no cover - clean() is total on str
+            cleaned = ""
+        try:
+            return self._parse(cleaned)
+        except Exception:  # the protocol: parse never raises
+            log.exception("embedded NLU failed on a message of %d characters", len(cleaned))
+            return ParseResult(text=cleaned)
+
+    def _parse(self, text: str) -> ParseResult:
+        if not has_letters(text):
+            return ParseResult(text=text)
+        doc = self.nlp(text)
+        cats = doc.cats
+        raw = numpy.asarray([cats.get(label, 0.0) for label in self.intents], dtype="float64")
+        probs = apply_temperature(raw, self.temperature)
+        order = numpy.argsort(-probs)
+        top = self.intents[int(order[0])]
+        top_p = float(probs[order[0]])
+        ranking = tuple(
+            (self.intents[int(i)], round(float(probs[i]), 4))
+            for i in order[:3]
+            if self.intents[int(i)] in _CATEGORIES
+        )
+        category = top if top in _CATEGORIES else None
+        intent = "report" if category else top
+
+        p_urgent = float(cats.get(URGENT, 0.0))
+        cues = urgent_cues(text)
+        urgent = p_urgent >= self.urgent_threshold or (bool(cues) and category is not None)
+
+        language = max(LANGUAGES, key=lambda lang: cats.get(lang, 0.0))
+
+        location = self._location(doc)
+        return ParseResult(
+            text=text,
+            category=category,
+            confidence=top_p if category else 0.0,
+            urgent=urgent,
+            language=language,
+            intent=intent,
+            intent_confidence=top_p,
+            location=location,
+            ranking=ranking,
+        )
+
+    def _location(self, doc: Any) -> LocationResult | None:
+        spans = [ent for ent in doc.ents if ent.label_ == LOCATION]
+        if not spans:
+            return None
+        span = spans[0]
+        return self.resolve_span(span.text, span.start_char, span.end_char)
+
+    def resolve_span(self, span_text: str, start: int, end: int) -> LocationResult:
+        """The place a predicted span points at, through the gazetteer (None fields if not)."""
+        found: LocationResult | None = None
+        try:
+            found = self.gazetteer.resolve(span_text) or self.gazetteer.find_in_text(span_text)
+        except Exception:
+            log.exception("gazetteer failed to resolve a location span")
+        if found is None:
+            return LocationResult(text=span_text, start=start, end=end)
+        return dataclasses.replace(found, text=span_text, start=start, end=end)

@@ -1,0 +1,353 @@
+"""Training the embedded pipeline from the project's Rasa YAML data.
+
+Two passes over the training split, both on this machine in seconds:
+1. the classifiers are trained on 85% of the training split (stratified by intent, fixed
+   seed) and scored on the other 15%: that held-back slice fits the temperature that
+   calibrates the category confidence and the urgency threshold;
+2. everything (classifiers and location tagger) is trained again on the whole split, and
+   the fitted temperature and threshold are stored beside it.
+The test split is never read here.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy
+import spacy
+from spacy.language import Language
+from spacy.pipeline import TrainablePipe
+from spacy.pipeline.textcat import TextCategorizer
+from spacy.tokens import Doc, Span
+from spacy.training import Example
+from thinc.api import Adam, Optimizer
+from tqdm import tqdm  # type: ignore[import-untyped]
+
+import nlu.embedded.components as components
+from nlu.categories import LANGUAGES
+from nlu.training_data import NluData, NluExample
+
+URGENT, CALM = "URGENT", "CALM"
+LOCATION = "LOCATION"
+TEXTCATS = ("textcat", "urgency", "language")
+
+
+@dataclass(slots=True)
+class TrainConfig:
+    textcat_epochs: int = 8
+    ner_epochs: int = 8
+    batch_size: int = 64
+    ner_batch_size: int = 16
+    learn_rate: float = 0.02
+    ner_learn_rate: float = 0.003
+    dropout: float = 0.1
+    ner_dropout: float = 0.2
+    validation_share: float = 0.15
+    bow_length: int = 65536
+    seed: int = 7
+
+
+@dataclass(slots=True)
+class Calibration:
+    temperature: float = 1.0
+    urgent_threshold: float = 0.5
+    validation: dict[str, float] = field(default_factory=dict)
+
+
+def build_pipeline(phrases: Sequence[str], config: TrainConfig) -> Language:
+    nlp = spacy.blank("xx")
+    lexicon = nlp.add_pipe("safercity_lexicon", name="lexicon")
+    assert isinstance(lexicon, components.LexiconTagger)
+    lexicon.set_phrases(phrases)
+    nlp.add_pipe("ner", config={"model": components.NER_MODEL})
+    for name in TEXTCATS:
+        nlp.add_pipe(
+            "textcat",
+            name=name,
+            config={"model": components.textcat_model(config.bow_length), "threshold": 0.0},
+        )
+    return nlp
+
+
+def _pipe(nlp: Language, name: str) -> TrainablePipe:
+    proc = nlp.get_pipe(name)
+    assert isinstance(proc, TrainablePipe)
+    return proc
+
+
+def labels_of(nlp: Language, name: str) -> list[str]:
+    proc = nlp.get_pipe(name)
+    assert isinstance(proc, TextCategorizer)
+    return list(proc.labels)
+
+
+def _predicted(nlp: Language, text: str) -> Doc:
+    lexicon = nlp.get_pipe("lexicon")
+    doc: Doc = lexicon(nlp.make_doc(text))
+    return doc
+
+
+def _reference(nlp: Language, text: str) -> Doc:
+    return nlp.make_doc(text)
+
+
+def _cats_examples(
+    nlp: Language, rows: Sequence[tuple[Doc, str]], labels: Sequence[str]
+) -> list[Example]:
+    out = []
+    for doc, gold in rows:
+        ref = _reference(nlp, doc.text)
+        ref.cats = {label: 1.0 if label == gold else 0.0 for label in labels}
+        out.append(Example(doc, ref))
+    return out
+
+
+def _ner_examples(nlp: Language, rows: Sequence[tuple[Doc, NluExample]]) -> list[Example]:
+    out = []
+    for doc, ex in rows:
+        ref = _reference(nlp, doc.text)
+        spans: list[Span] = []
+        for ent in ex.locations:
+            span = ref.char_span(ent.start, ent.end, label=LOCATION, alignment_mode="expand")
+            if span is not None and all(span.end <= s.start or span.start >= s.end for s in spans):
+                spans.append(span)
+        ref.ents = spans
+        out.append(Example(doc, ref))
+    return out
+
+
+def _training_sets(
+    nlp: Language, examples: Sequence[NluExample], intents: Sequence[str]
+) -> dict[str, list[Example]]:
+    docs = [(_predicted(nlp, ex.text), ex) for ex in examples]
+    return {
+        "ner": _ner_examples(nlp, docs),
+        "textcat": _cats_examples(nlp, [(d, ex.intent) for d, ex in docs], intents),
+        "urgency": _cats_examples(
+            nlp, [(d, URGENT if ex.urgent else CALM) for d, ex in docs], (URGENT, CALM)
+        ),
+        "language": _cats_examples(
+            nlp, [(d, ex.lang) for d, ex in docs if ex.lang in LANGUAGES], LANGUAGES
+        ),
+    }
+
+
+def _batches(items: list[Example], size: int, rng: random.Random) -> list[list[Example]]:
+    items = list(items)
+    rng.shuffle(items)
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def fit(
+    nlp: Language,
+    examples: Sequence[NluExample],
+    intents: Sequence[str],
+    config: TrainConfig,
+    *,
+    with_ner: bool = True,
+    progress: bool = True,
+    desc: str = "training",
+) -> None:
+    """Initialise and train the pipeline's components on `examples`."""
+    rng = random.Random(config.seed)  # noqa: S311 (shuffling, not secrets)
+    sets = _training_sets(nlp, examples, intents)
+    names = [*TEXTCATS, "ner"] if with_ner else list(TEXTCATS)
+    for name in names:
+        exs = sets[name]
+        _pipe(nlp, name).initialize(lambda exs=exs: exs, nlp=nlp)
+    optimizers: dict[str, Optimizer] = {
+        name: Adam(config.ner_learn_rate if name == "ner" else config.learn_rate) for name in names
+    }
+    plan: list[tuple[str, int]] = []
+    for name in names:
+        epochs = config.ner_epochs if name == "ner" else config.textcat_epochs
+        plan.extend((name, e) for e in range(epochs))
+
+    def batch_size(name: str) -> int:
+        return config.ner_batch_size if name == "ner" else config.batch_size
+
+    total = sum(math.ceil(len(sets[name]) / batch_size(name)) for name, _ in plan)
+    with tqdm(total=total, desc=desc, unit="batch", disable=not progress, leave=False) as bar:
+        for name, epoch in plan:
+            proc = _pipe(nlp, name)
+            drop = config.ner_dropout if name == "ner" else config.dropout
+            losses: dict[str, float] = {}
+            for batch in _batches(sets[name], batch_size(name), rng):
+                proc.update(batch, sgd=optimizers[name], drop=drop, losses=losses)
+                bar.update(1)
+            bar.set_postfix_str(f"{name} epoch {epoch + 1} loss {losses.get(name, 0.0):.3f}")
+    for name in names:  # the training feature cache is not needed any more
+        model = _pipe(nlp, name).model
+        for node in model.walk():
+            if node.name == "extract_char_ngrams":
+                node.attrs["cache"] = {}
+
+
+# ------------------------------------------------------------- calibration
+def class_scores(nlp: Language, name: str, docs: Sequence[Doc]) -> tuple[list[str], Any]:
+    scores = _pipe(nlp, name).model.predict(list(docs))
+    return labels_of(nlp, name), numpy.asarray(scores, dtype="float64")
+
+
+def apply_temperature(probs: Any, temperature: float) -> Any:
+    logp = numpy.log(numpy.clip(probs, 1e-12, 1.0)) / temperature
+    logp -= logp.max(axis=-1, keepdims=True)
+    out = numpy.exp(logp)
+    return out / out.sum(axis=-1, keepdims=True)
+
+
+def _nll(probs: Any, gold: Any, temperature: float) -> float:
+    p = apply_temperature(probs, temperature)[numpy.arange(len(gold)), gold]
+    return float(-numpy.log(numpy.clip(p, 1e-12, 1.0)).mean())
+
+
+def fit_temperature(probs: Any, gold: Sequence[int]) -> float:
+    """The temperature minimising the negative log-likelihood (log-grid, then refine)."""
+    gold_arr = numpy.asarray(gold)
+    grid = numpy.exp(numpy.linspace(math.log(0.05), math.log(20.0), 121))
+    best = min(grid, key=lambda t: _nll(probs, gold_arr, float(t)))
+    fine = numpy.linspace(best * 0.9, best * 1.1, 41)
+    return float(min(fine, key=lambda t: _nll(probs, gold_arr, float(t))))
+
+
+def expected_calibration_error(confidence: Sequence[float], correct: Sequence[bool]) -> float:
+    """ECE over 10 equal-width confidence bins."""
+    if not confidence:
+        return 0.0
+    conf = numpy.asarray(confidence, dtype="float64")
+    hit = numpy.asarray(correct, dtype="float64")
+    bins = numpy.minimum((conf * 10).astype(int), 9)
+    ece = 0.0
+    for b in range(10):
+        mask = bins == b
+        if mask.any():
+            ece += mask.mean() * abs(hit[mask].mean() - conf[mask].mean())
+    return float(ece)
+
+
+def _urgent_threshold(p_urgent: Any, rule_hits: Sequence[bool], gold: Sequence[bool]) -> float:
+    """The threshold maximising F2 (recall counts four times precision) with the rules on."""
+    best_t, best_f = 0.5, -1.0
+    for t in numpy.linspace(0.1, 0.6, 26):
+        pred = [bool(r or p >= t) for p, r in zip(p_urgent, rule_hits, strict=True)]
+        tp = sum(p and g for p, g in zip(pred, gold, strict=True))
+        fp = sum(p and not g for p, g in zip(pred, gold, strict=True))
+        fn = sum(g and not p for p, g in zip(pred, gold, strict=True))
+        denom = 5 * tp + 4 * fn + fp
+        f2 = 5 * tp / denom if denom else 0.0
+        if f2 > best_f + 1e-9:
+            best_t, best_f = float(t), f2
+    return best_t
+
+
+def _stratified_split(
+    examples: Sequence[NluExample], share: float, seed: int
+) -> tuple[list[NluExample], list[NluExample]]:
+    by_intent: dict[str, list[NluExample]] = defaultdict(list)
+    for ex in examples:
+        by_intent[ex.intent].append(ex)
+    rng = random.Random(seed)  # noqa: S311 (shuffling, not secrets)
+    train: list[NluExample] = []
+    held: list[NluExample] = []
+    for intent in sorted(by_intent):
+        group = list(by_intent[intent])
+        rng.shuffle(group)
+        k = max(1, round(len(group) * share)) if len(group) >= 4 else 0
+        held.extend(group[:k])
+        train.extend(group[k:])
+    return train, held
+
+
+def calibrate(
+    data: NluData, phrases: Sequence[str], config: TrainConfig, *, progress: bool = True
+) -> Calibration:
+    """Pass 1: train the classifiers on 85% of the split, fit calibration on the rest."""
+    from nlu.embedded.rules import urgent_cues
+
+    train, held = _stratified_split(data.examples, config.validation_share, config.seed)
+    if not held:
+        return Calibration()
+    nlp = build_pipeline(phrases, config)
+    fit(nlp, train, data.intents, config, with_ner=False, progress=progress, desc="calibrating")
+    docs = [_predicted(nlp, ex.text) for ex in held]
+    labels, probs = class_scores(nlp, "textcat", docs)
+    index = {label: i for i, label in enumerate(labels)}
+    gold = [index[ex.intent] for ex in held]
+    temperature = fit_temperature(probs, gold)
+    calibrated = apply_temperature(probs, temperature)
+    correct = [int(row.argmax()) == g for row, g in zip(calibrated, gold, strict=True)]
+    u_labels, u_probs = class_scores(nlp, "urgency", docs)
+    p_urgent = u_probs[:, u_labels.index(URGENT)]
+    hits = [bool(urgent_cues(ex.text)) for ex in held]
+    threshold = _urgent_threshold(p_urgent, hits, [ex.urgent for ex in held])
+    return Calibration(
+        temperature=temperature,
+        urgent_threshold=threshold,
+        validation={
+            "examples": float(len(held)),
+            "accuracy": sum(correct) / len(correct),
+            "ece_before": expected_calibration_error(
+                [float(r.max()) for r in probs],
+                [int(r.argmax()) == g for r, g in zip(probs, gold, strict=True)],
+            ),
+            "ece_after": expected_calibration_error([float(r.max()) for r in calibrated], correct),
+        },
+    )
+
+
+def train_pipeline(
+    data: NluData,
+    phrases: Sequence[str],
+    *,
+    config: TrainConfig | None = None,
+    progress: bool = True,
+    log: Callable[[str], None] | None = None,
+) -> tuple[Language, dict[str, Any]]:
+    """Calibrate, then train on the whole split: the pipeline and its meta (calibration...)."""
+    config = config or TrainConfig()
+    started = time.perf_counter()
+    calibration = calibrate(data, phrases, config, progress=progress)
+    if log:
+        log(
+            f"calibration: temperature {calibration.temperature:.3f}, urgent threshold "
+            f"{calibration.urgent_threshold:.2f}, held-back ECE "
+            f"{calibration.validation.get('ece_before', 0):.3f} -> "
+            f"{calibration.validation.get('ece_after', 0):.3f}"
+        )
+    nlp = build_pipeline(phrases, config)
+    fit(nlp, data.examples, data.intents, config, progress=progress, desc="training")
+    meta: dict[str, Any] = {
+        "calibration": asdict(calibration),
+        "config": asdict(config),
+        "examples": len(data.examples),
+        "intents": data.intents,
+        "training_seconds": round(time.perf_counter() - started, 2),
+    }
+    return nlp, meta
+
+
+def train_model(
+    data: NluData,
+    phrases: Sequence[str],
+    out_dir: Path,
+    *,
+    config: TrainConfig | None = None,
+    progress: bool = True,
+    extra_meta: dict[str, Any] | None = None,
+    log: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """Train on the whole split and write the pipeline and its calibration to `out_dir`."""
+    nlp, meta = train_pipeline(data, phrases, config=config, progress=progress, log=log)
+    meta.update(extra_meta or {})
+    out_dir.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(out_dir / "pipeline")
+    (out_dir / "meta.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    return meta
