@@ -445,11 +445,12 @@ class Gazetteer:
         chosen: list[tuple[Mention, list[Place]]] = []
         for mention in mentions:
             chosen.append((mention, self._disambiguate(mention, hints, city, mentions)))
+        first_mention = min(m.first for m, _ in chosen)
+        last_mention = max(m.last for m, _ in chosen)
+        chosen = self._within_containers(chosen)
         anchor_mention, anchor_places = self._most_specific(chosen)
         relation, extra_m, cue_start = relations.relation_before(words, anchor_mention, mentions)
         start_tok = cue_start if cue_start is not None else anchor_mention.first
-        first_mention = min(m.first for m, _ in chosen)
-        last_mention = max(m.last for m, _ in chosen)
         start = _tokens(text).spans[min(start_tok, first_mention)][0]
         end = _tokens(text).spans[last_mention - 1][1]
         span_text = text[start:end]
@@ -467,6 +468,30 @@ class Gazetteer:
         result = self._place_result(place, span_text, start, end, relation, extra_m)
         street = self._street_along(place, chosen)
         return replace(result, street=street.name) if street is not None else result
+
+    @staticmethod
+    def _within_containers(
+        chosen: list[tuple[Mention, list[Place]]],
+    ) -> list[tuple[Mention, list[Place]]]:
+        """Keep only places inside the settlements and districts named with them: "San Ignacio
+        market" is not Belmopan's market (no market of San Ignacio is known: San Ignacio it
+        is), "the school in Armenia" is none of Belmopan's schools."""
+        containers = [
+            ps[0]
+            for _, ps in chosen
+            if len(ps) == 1 and (ps[0].kind in SETTLEMENT_KINDS or ps[0].kind == "district")
+        ]
+        if not containers:
+            return chosen
+        kept: list[tuple[Mention, list[Place]]] = []
+        for mention, places in chosen:
+            if len(places) == 1 and places[0] in containers:
+                kept.append((mention, places))
+                continue
+            inside = [p for p in places if all(_inside(p, c) for c in containers)]
+            if inside:
+                kept.append((mention, inside))
+        return kept
 
     @staticmethod
     def _street_along(anchor: Place, chosen: Sequence[tuple[Mention, list[Place]]]) -> Place | None:
@@ -590,12 +615,10 @@ class Gazetteer:
     def _most_specific(
         chosen: Sequence[tuple[Mention, list[Place]]],
     ) -> tuple[Mention, list[Place]]:
-        """The smallest place consistent with the others ("the market in Belmopan")."""
-        resolved = [(m, ps) for m, ps in chosen if len(ps) == 1]
-        if not resolved:
-            return chosen[0]
-        best = min(resolved, key=lambda item: item[1][0].precision_m)
-        return best
+        """The smallest place named ("the market in Belmopan": the market). An ambiguous
+        mention ("di skool inna Belmo") is as small as its smallest candidate, so it comes back
+        as a choice rather than giving way to the city around it."""
+        return min(chosen, key=lambda item: (min(p.precision_m for p in item[1]), len(item[1]) > 1))
 
     def _pair_result(
         self,
@@ -765,6 +788,17 @@ class Gazetteer:
             precision_m=c.precision_m,
             candidates=(),
         )
+
+
+def _inside(place: Place, container: Place) -> bool:
+    """Whether `place` can be in `container` (a settlement's disc, or a district)."""
+    if container.kind == "district":
+        return place.district == container.district
+    if place.lat is None or place.lon is None or container.lat is None or container.lon is None:
+        return False
+    distance = haversine_m(place.lat, place.lon, container.lat, container.lon)
+    # Settlement radii are rough (a village is "1.5 km"): allow twice the radius.
+    return distance <= 2 * container.precision_m + place.precision_m
 
 
 def _wordwise_close(words: Sequence[str], key_words: Sequence[str]) -> bool:

@@ -277,3 +277,30 @@ def test_district_alone(gaz):
     assert result.place == "Toledo District"
     assert result.district == "Toledo"
     assert result.precision_m is not None and result.precision_m > 20_000
+
+
+@pytest.mark.parametrize(
+    ("answer", "place", "district", "precision"),
+    [
+        # A Belmopan landmark word with another town: that town's own market or hospital is
+        # not in the data, so the answer is the town, with the town's radius.
+        ("San Ignacio market", "San Ignacio", "Cayo", 3000),
+        ("the hospital in Belize City", "Belize City", "Belize", 4000),
+        ("Orange Walk market", "Orange Walk", "Orange Walk", 3000),
+        ("the school in Armenia", "Armenia", "Cayo", 1500),
+        # ...while a landmark in the town named stays the answer
+        ("Belmopan market", "Belmopan Market and bus terminal", "Cayo", 400),
+        ("the market in Cayo", "Belmopan Market and bus terminal", "Cayo", 400),
+        ("Roaring Creek near the market", "Belmopan Market and bus terminal", "Cayo", 700),
+    ],
+)
+def test_landmarks_must_lie_in_the_town_named_with_them(gaz, answer, place, district, precision):
+    result = _resolved(gaz.resolve(answer))
+    assert (result.place, result.district, result.precision_m) == (place, district, precision)
+
+
+def test_an_ambiguous_landmark_in_a_city_is_still_a_choice(gaz):
+    result = gaz.resolve("backa di skool inna Belmo")
+    assert result is not None and not result.resolved
+    assert result.relation == "behind"
+    assert len(result.candidates) >= 2
