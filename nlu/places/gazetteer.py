@@ -428,7 +428,9 @@ class Gazetteer:
             result, text=text[coords.start : coords.end], start=coords.start, end=coords.end
         )
 
-    def _interpret(self, text: str, mentions: list[Mention], city: Place | None) -> LocationResult:
+    def _interpret(
+        self, text: str, mentions: list[Mention], city: Place | None
+    ) -> LocationResult | None:
         words = _tokens(text).words
         inside = [m for m in mentions if any(not p.outside for p in m.places)]
         if not inside:
@@ -447,7 +449,9 @@ class Gazetteer:
             chosen.append((mention, self._disambiguate(mention, hints, city, mentions)))
         first_mention = min(m.first for m, _ in chosen)
         last_mention = max(m.last for m, _ in chosen)
-        chosen = self._within_containers(chosen)
+        chosen = self._within_containers(chosen, city)
+        if not chosen:
+            return None
         anchor_mention, anchor_places = self._most_specific(chosen)
         relation, extra_m, cue_start = relations.relation_before(words, anchor_mention, mentions)
         start_tok = cue_start if cue_start is not None else anchor_mention.first
@@ -471,7 +475,7 @@ class Gazetteer:
 
     @staticmethod
     def _within_containers(
-        chosen: list[tuple[Mention, list[Place]]],
+        chosen: list[tuple[Mention, list[Place]]], city: Place | None
     ) -> list[tuple[Mention, list[Place]]]:
         """Keep only places inside the settlements and districts named with them: "San Ignacio
         market" is not Belmopan's market (no market of San Ignacio is known: San Ignacio it
@@ -482,7 +486,15 @@ class Gazetteer:
             if len(ps) == 1 and (ps[0].kind in SETTLEMENT_KINDS or ps[0].kind == "district")
         ]
         if not containers:
-            return chosen
+            # Nothing named around them: local landmarks are the default city's ("the market"
+            # from a San Ignacio deployment is not Belmopan's).
+            if city is None:
+                return chosen
+            local = [
+                (m, [p for p in ps if p.kind not in LOCAL_KINDS or p.city == city.name])
+                for m, ps in chosen
+            ]
+            return [(m, ps) for m, ps in local if ps]
         kept: list[tuple[Mention, list[Place]]] = []
         for mention, places in chosen:
             if len(places) == 1 and places[0] in containers:

@@ -304,3 +304,10 @@ def test_an_ambiguous_landmark_in_a_city_is_still_a_choice(gaz):
     assert result is not None and not result.resolved
     assert result.relation == "behind"
     assert len(result.candidates) >= 2
+
+
+def test_local_landmarks_belong_to_the_default_city():
+    from_san_ignacio = get_gazetteer("San Ignacio")
+    assert from_san_ignacio.resolve("the market") is None  # not Belmopan's
+    result = _resolved(from_san_ignacio.resolve("Belmopan market"))
+    assert result.place == "Belmopan Market and bus terminal"
