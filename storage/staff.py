@@ -209,11 +209,13 @@ def _queue_candidates(session: Session, filt: QueueFilter) -> list[QueueItem]:
     ):
         if report.conversation_id is not None:
             reports.setdefault(report.conversation_id, []).append(report)
+    # A conversation without a report shows its citizen's first words instead.
+    without_report = [i for i in ids if i not in reports]
     first_texts: dict[int, str] = {}
     for conversation_id, text in session.execute(
         select(Message.conversation_id, Message.text)
         .where(
-            Message.conversation_id.in_(ids),
+            Message.conversation_id.in_(without_report),
             Message.direction == "in",
             Message.text != "",
         )
