@@ -50,10 +50,10 @@ _WORDS: dict[str, dict[str, str]] = {
         "choose": "¿Cuál de estos? Responda con el número:",
     },
     "bzj": {
-        "district": "{} Districk",
+        "district": "{} District",
         "within": "bout {}",
-        "outside": "{}: owtsaid a Beliz",
-        "outside_unnamed": "wahn place owtsaid a Beliz",
+        "outside": "{}: owtsaid Belize",
+        "outside_unnamed": "wahn place owtsaid Belize",
         "pin": "di point weh yu sen",
         "choose": "Wich wan yu mean? Ansa wid di nomba:",
     },

@@ -117,7 +117,7 @@ def test_never_raises_on_odd_input(gaz):
         (
             "backa di hospital",
             "bzj",
-            "backa Western Regional Hospital, Cayo Districk (bout 400 m)",
+            "backa Western Regional Hospital, Cayo District (bout 400 m)",
         ),
         (
             "detrás del hospital",
