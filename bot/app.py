@@ -9,7 +9,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from bot import staff
-from bot.channels import twilio
+from bot.channels import telegram, twilio
+from bot.outbox import router as outbox_router
 from bot.runtime import Runtime, build_runtime
 from bot.settings import Settings
 
@@ -33,5 +34,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         return JSONResponse({"status": "ok", "database": "ok", "nlu": runtime.nlu.name})
 
     app.include_router(twilio.router(runtime))
+    app.include_router(telegram.router(runtime))  # /webhooks/telegram, PTB start/stop
+    app.include_router(outbox_router(runtime))  # the outbox worker as a background task
     staff.install(app, runtime)  # /staff: the staff review UI, its static files, error pages
     return app

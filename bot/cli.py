@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot import channel_commands
 from bot.settings import Settings
 from bot.staff import cli as staff_cli
 from nlu import cli as nlu_cli
@@ -137,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     nlu_sub = nlu.add_subparsers(dest="nlu", required=True)
     parse = nlu_sub.add_parser("parse", help="JSON lines in, JSON lines out")
     parse.set_defaults(handler=cmd_nlu_parse)
+    channel_commands.add_commands(sub)  # telegram set-webhook|poll, outbox run|status
     staff_cli.add_nlu_commands(nlu_sub)  # nlu export-corrections
     nlu_cli.add_commands(nlu_sub)  # nlu train|evaluate
     staff_cli.add_staff_commands(sub)  # staff create-user
