@@ -1,0 +1,206 @@
+"""The embedded engine: what a citizen's message turns into, bad input, and the model cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nlu.embedded.engine import EmbeddedEngine
+from nlu.embedded.store import ensure_model
+from nlu.engine import NluEngine
+from nlu.types import ParseResult
+
+TINY_DATA = """\
+version: "3.1"
+nlu:
+- intent: street_lighting
+  metadata:
+    lang: en
+  examples: |
+    - street light out on [ring road](location)
+    - the lamp post [behind the market](location) is dead
+    - no lights at all on our street its dark
+    - lights out again
+- intent: stray_animals
+  metadata:
+    lang: en
+  examples: |
+    - stray dogs chasing kids [by the school](location)
+    - a pack of dogs bit my son
+    - loose cows on the highway
+    - dogs barking and biting people
+- intent: greet
+  metadata:
+    lang: en
+  examples: |
+    - hi
+    - hello there
+    - good morning
+    - hey
+"""
+
+
+# ------------------------------------------------------------ realistic use
+@pytest.mark.parametrize(
+    ("text", "category", "language"),
+    [
+        ("the street lite in front of my house been out for a week", "street_lighting", "en"),
+        ("di lite pos dehn pan fi wi street noh di wok", "street_lighting", "bzj"),
+        ("no hay luz en el poste de la esquina", "street_lighting", "es"),
+        ("some guys selling drugs by the basketball court every night", "criminal_activity", "en"),
+        ("wan pack a dawg di run dong di pikni dehn", "stray_animals", "bzj"),
+        ("hay muchos perros callejeros en la calle", "stray_animals", "es"),
+        ("big pothole in the middle of the road", "road_safety", "en"),
+        ("el monte esta bien alto en el lote baldio", "overgrown_vegetation", "es"),
+    ],
+)
+def test_reports_get_their_category_and_language(
+    nlu_engine: NluEngine, text: str, category: str, language: str
+) -> None:
+    result = nlu_engine.parse(text)
+    assert result.category == category
+    assert result.intent == "report"
+    assert result.language == language
+    assert 0.0 < result.confidence <= 1.0
+
+
+@pytest.mark.parametrize("text", ["hi", "hola buenas", "thank you so much", "gracias"])
+def test_greetings_and_thanks_are_not_reports(nlu_engine: NluEngine, text: str) -> None:
+    result = nlu_engine.parse(text)
+    assert result.category is None
+    assert result.intent in {"greet", "thanks"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a man is stabbing somebody behind the market right now send help",
+        "dehn di fait wid machete rait now unu kom kwik",
+        "le estan pegando a un señor con un machete ahorita ayuda",
+    ],
+)
+def test_someone_in_danger_now_is_urgent(nlu_engine: NluEngine, text: str) -> None:
+    result = nlu_engine.parse(text)
+    assert result.urgent
+    assert result.category is not None
+
+
+def test_an_old_complaint_is_not_urgent(nlu_engine: NluEngine) -> None:
+    assert not nlu_engine.parse("the street light by my house is out since last month").urgent
+
+
+def test_a_named_place_is_found_and_resolved(nlu_engine: NluEngine) -> None:
+    text = "di lite pos backa di market noh di wok"
+    result = nlu_engine.parse(text)
+    assert result.location is not None
+    loc = result.location
+    assert loc.start is not None and loc.end is not None
+    assert text[loc.start : loc.end] == loc.text
+    assert "market" in loc.text
+    assert loc.resolved
+    assert loc.place is not None and "Market" in loc.place
+
+
+def test_a_message_without_a_place_has_no_location(nlu_engine: NluEngine) -> None:
+    assert nlu_engine.parse("lights out").location is None
+
+
+def test_ranking_lists_categories_with_calibrated_probabilities(nlu_engine: NluEngine) -> None:
+    result = nlu_engine.parse("dogs biting people near the school")
+    assert result.ranking
+    assert result.ranking[0][0] == result.category
+    probs = [p for _, p in result.ranking]
+    assert probs == sorted(probs, reverse=True)
+    assert all(0.0 <= p <= 1.0 for p in probs)
+
+
+# ---------------------------------------------------------------- bad input
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "\x00\x01\x02\x1b[31m",
+        "🙂🙂🔥🔥",
+        "12345 678",
+        "?!?!...",
+        "\u200b\u200b\ufeff",
+    ],
+)
+def test_text_without_letters_gives_an_empty_result(nlu_engine: NluEngine, text: str) -> None:
+    result = nlu_engine.parse(text)
+    assert isinstance(result, ParseResult)
+    assert result.category is None
+    assert result.location is None
+    assert not result.urgent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "street light out " * 600,  # 10,000 characters and more
+        "lite out\x00 by di\x07 market\x1f",
+        "dogs 🐕🐕 biting kids 😡 near the school",
+        "уличный фонарь не работает 路灯坏了 lights out",
+        "لا يوجد ضوء street light out",
+        "a\ud800b",  # a lone surrogate, as a broken decoder may hand over
+    ],
+)
+def test_awkward_text_never_raises(nlu_engine: NluEngine, text: str) -> None:
+    result = nlu_engine.parse(text)
+    assert isinstance(result, ParseResult)
+    assert result.language in {"en", "es", "bzj"}
+    assert 0.0 <= result.confidence <= 1.0
+    assert "\x00" not in result.text
+    assert len(result.text) <= 2000
+
+
+def test_non_string_input_never_raises(nlu_engine: NluEngine) -> None:
+    result = nlu_engine.parse(None)  # type: ignore[arg-type]
+    assert result.category is None
+
+
+# ------------------------------------------------------------- model cache
+@pytest.fixture(scope="module")
+def tiny_split(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("tiny_train")
+    (folder / "data.yml").write_text(TINY_DATA, encoding="utf-8")
+    return folder
+
+
+def test_training_is_cached_and_redone_when_the_data_changes(
+    tiny_split: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    first, meta, trained = ensure_model(tiny_split, root=cache, progress=False)
+    assert trained
+    assert meta["examples"] == 12
+    assert (first / "pipeline").is_dir()
+
+    again, _, trained_again = ensure_model(tiny_split, root=cache, progress=False)
+    assert again == first
+    assert not trained_again
+
+    data = tiny_split / "data.yml"
+    original = data.read_text(encoding="utf-8")
+    try:
+        data.write_text(original + "    - howdy\n", encoding="utf-8")
+        changed, meta2, retrained = ensure_model(tiny_split, root=cache, progress=False)
+        assert retrained
+        assert changed != first
+        assert meta2["examples"] == 13
+    finally:
+        data.write_text(original, encoding="utf-8")
+
+    forced, _, reforced = ensure_model(tiny_split, root=cache, force=True, progress=False)
+    assert reforced
+    assert forced == first
+
+
+def test_a_saved_model_loads_and_parses(tiny_split: Path, tmp_path: Path) -> None:
+    engine = EmbeddedEngine.load(tiny_split, cache=tmp_path / "cache")
+    result = engine.parse("stray dogs biting people")
+    assert result.category == "stray_animals"
+    assert engine.parse("hello").category is None
+    assert engine.name == "embedded"
