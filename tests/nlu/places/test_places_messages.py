@@ -203,3 +203,19 @@ def test_the_street_named_with_a_landmark_is_kept(gaz, answer, street, line):
     assert result is not None
     assert result.street == street
     assert describe(result) == line
+
+
+def test_command_line(capsys):
+    from nlu.places.__main__ import main
+
+    assert main(["resolve", "San Jose", "--lang", "es"]) == 0
+    out = capsys.readouterr().out
+    assert '"candidates": [' in out
+    assert out.rstrip().endswith("2. San Jose, Toledo District")
+    assert main(["reverse", "17.2534", "-88.7756"]) == 0
+    assert (
+        capsys.readouterr()
+        .out.rstrip()
+        .endswith("Western Regional Hospital, Belmopan, Cayo District (within about 30 m)")
+    )
+    assert main(["find", "nothing to see here"]) == 1
