@@ -120,7 +120,11 @@ class _FakeNominatim(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def nominatim_server() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+def nominatim_server(monkeypatch) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    # The fake server is local: no proxy from the environment may stand in between.
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
     _FakeNominatim.requests = []
     server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeNominatim)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
