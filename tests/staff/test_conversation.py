@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
 
 from bot.runtime import Runtime
 from storage.models import (
@@ -480,3 +481,64 @@ def test_analysts_see_the_record_without_forms(
     html = page_of(app_client, seeded.conversation_id)
     assert "BZ-ANAL" in html
     assert "Correct the record" not in html and "Send reply" not in html
+
+
+def test_a_save_racing_another_is_refused_by_the_database_too(
+    app_client: TestClient, as_role: Any, seed: Any, staff_runtime: Runtime
+) -> None:
+    """Both forms carry version 1 and pass the form check; the other save commits between
+    our read and our write: the version-checked UPDATE refuses ours."""
+    seeded = seed(address="+5016500020")
+    as_role("reviewer")
+    html = page_of(app_client, seeded.conversation_id)
+    raced: list[bool] = []
+
+    def other_staff_saves_first(session: Session) -> None:
+        if raced or not any(isinstance(obj, Report) for obj in session.dirty):
+            return
+        raced.append(True)
+        with staff_runtime.engine.begin() as connection:
+            connection.execute(
+                update(Report)
+                .where(Report.id == seeded.report_id)
+                .values(category="stray_animals", version=Report.version + 1)
+            )
+
+    event.listen(Session, "before_commit", other_staff_saves_first)
+    try:
+        response = app_client.post(
+            f"/staff/reports/{seeded.report_id}/edit",
+            data={
+                "csrf_token": csrf_of(html),
+                "version": version_of(html),
+                "category": "road_safety",
+                "place_query": "Belmopan Market and bus terminal",
+            },
+        )
+    finally:
+        event.remove(Session, "before_commit", other_staff_saves_first)
+    assert raced == [True]
+    assert response.status_code == 409
+    assert "Changed by someone else" in response.text
+    with staff_runtime.session_factory() as session:
+        report = session.get(Report, seeded.report_id)
+        assert report is not None
+        assert (report.category, report.version) == ("stray_animals", 2)
+        assert list(session.scalars(select(NluCorrection))) == []
+        assert (
+            list(session.scalars(select(AuditEntry).where(AuditEntry.action == "report.edit")))
+            == []
+        )
+
+
+def test_place_search_suggests_gazetteer_places(
+    app_client: TestClient, as_role: Any, staff_runtime: Runtime
+) -> None:
+    as_role("reviewer")
+    expected = staff_runtime.places.resolve("hospital")
+    assert expected is not None
+    found = app_client.get("/staff/places?q=hospital").json()
+    assert found["results"][0]["place"] == expected.place
+    assert found["results"][0]["lat"] == expected.lat
+    assert app_client.get("/staff/places?q=xyzzy%20nowhere").json()["results"] == []
+    assert app_client.get("/staff/places").json()["results"] == []
