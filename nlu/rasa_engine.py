@@ -23,6 +23,7 @@ never logged.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -34,7 +35,7 @@ import httpx
 from nlu.categories import CATEGORY_CODES, CONVERSATION_INTENTS
 from nlu.engine import NluEngine
 from nlu.language import detect_language
-from nlu.text import clean, has_letters
+from nlu.text import clean, has_letters, words
 from nlu.types import LocationResult, ParseResult
 
 log = logging.getLogger(__name__)
@@ -280,13 +281,12 @@ class RasaEngine:
             and isinstance(e.get("end"), int)
             and 0 <= e["start"] < e["end"] <= len(text)
         ]
-        if not found:
+        spans = [s for s in _merge_fragments(text, found) if not _only_function_words(s.text)]
+        if not spans:
             return None
-        # The most confident span; on a tie, the first in the message.
-        best = max(found, key=lambda e: (_confidence(e.get("confidence_entity")), -e["start"]))
-        start, end = int(best["start"]), int(best["end"])
-        span = text[start:end]
-        value = best.get("value")
+        # The span with the most confident characters; on a tie, the first in the message.
+        best = max(spans, key=lambda s: (s.weight, -s.start))
+        start, end, span, value = best.start, best.end, best.text, best.value
         resolved = None
         for query in dict.fromkeys(q for q in (value, span) if isinstance(q, str) and q):
             resolved = self._resolve(query)
@@ -312,6 +312,76 @@ class RasaEngine:
         except Exception:
             log.exception("language detection failed")
             return "en"
+
+
+# How DIET's entity output is repaired: it often cuts one place phrase into fragments
+# ("the" + "corner of constitution drive" + "Ring Road" for "the corner of constitution drive
+# and ring road"). Fragments separated by at most this many words (and no punctuation) are
+# one span; a span made only of function words ("in", "di", "of") is not a place.
+MAX_GAP_WORDS = 2
+_GAP_BREAK = re.compile(r"[.,;:!?()\n]")
+_FUNCTION_WORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "to",
+        "and",
+        "or",
+        "near",
+        "di",
+        "da",
+        "pan",
+        "eena",
+        "de",
+        "la",
+        "el",
+        "los",
+        "las",
+        "en",
+        "al",
+        "del",
+        "por",
+        "y",
+    ]
+)
+
+
+@dataclass(slots=True)
+class _Span:
+    start: int
+    end: int
+    text: str
+    value: str | None  # Rasa's value (a synonym's canonical name) for an unmerged span
+    weight: float  # characters x entity confidence, summed over the fragments
+
+
+def _merge_fragments(text: str, entities: list[dict[str, Any]]) -> list[_Span]:
+    spans: list[_Span] = []
+    for entity in sorted(entities, key=lambda e: (e["start"], e["end"])):
+        start, end = int(entity["start"]), int(entity["end"])
+        weight = (end - start) * _confidence(entity.get("confidence_entity", 1.0))
+        value = entity.get("value") if isinstance(entity.get("value"), str) else None
+        if spans:
+            last = spans[-1]
+            gap = text[last.end : start] if start > last.end else ""
+            if not _GAP_BREAK.search(gap) and len(words(gap)) <= MAX_GAP_WORDS:
+                last.end = max(last.end, end)
+                last.text = text[last.start : last.end]
+                last.value = None
+                last.weight += weight
+                continue
+        spans.append(_Span(start, end, text[start:end], value, weight))
+    return spans
+
+
+def _only_function_words(span: str) -> bool:
+    return all(word in _FUNCTION_WORDS for word in words(span))
 
 
 def _confidence(value: Any) -> float:

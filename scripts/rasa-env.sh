@@ -90,9 +90,13 @@ cmd_setup() {
     log "creating $RASA_VENV with $python"
     rm -rf "$RASA_VENV"
     "$python" -m venv "$RASA_VENV"
-    "$RASA_VENV/bin/python" -m pip install --quiet --upgrade pip
-    log "installing rasa and its pinned dependencies (several minutes on a fresh machine)"
-    "$RASA_VENV/bin/python" -m pip install --quiet -r "$REQUIREMENTS"
+    local pip_log="$RASA_VENV/pip-install.log"
+    log "installing rasa and its pinned dependencies (several minutes on a fresh machine; log: $pip_log)"
+    if ! { "$RASA_VENV/bin/python" -m pip install --upgrade pip \
+        && "$RASA_VENV/bin/python" -m pip install -r "$REQUIREMENTS"; } >"$pip_log" 2>&1; then
+        tail -n 40 "$pip_log" >&2
+        die "pip install failed (full log: $pip_log)"
+    fi
     "$RASA_VENV/bin/python" -m pip check >/dev/null || log "warning: pip check reports conflicts"
     echo "$stamp" >"$stamp_file"
     log "ready: $("$RASA_VENV/bin/rasa" --version 2>/dev/null | head -n 1)"
@@ -176,6 +180,8 @@ cmd_train() {
     )
     [[ -f "$model" ]] || die "training produced no $model"
     log "trained $model in $((SECONDS - started)) s"
+    # Keep the three newest models (about 30 MB each).
+    ls -t "$RASA_HOME"/models/nlu-*.tar.gz | tail -n +4 | xargs -r rm -f
 }
 
 server_url() { echo "http://$RASA_HOST:$RASA_PORT"; }
@@ -254,18 +260,23 @@ cmd_evaluate() {
     RASA_URL="$(server_url)" "$ROOT/.venv/bin/safercity" nlu evaluate --engine rasa "$@"
 }
 
-case "${1:-}" in
-    setup) cmd_setup ;;
-    train) shift; cmd_train "$@" ;;
-    run) cmd_run ;;
-    start) cmd_start ;;
-    stop) cmd_stop ;;
-    status) if server_ready; then log "ready at $(server_url)"; else log "not answering at $(server_url)"; exit 1; fi ;;
-    evaluate) shift; cmd_evaluate "$@" ;;
-    model) model_path ;;
-    all) cmd_setup; cmd_train; cmd_start ;;
-    *)
-        sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
-        exit 2
-        ;;
-esac
+main() {
+    case "${1:-}" in
+        setup) cmd_setup ;;
+        train) shift; cmd_train "$@" ;;
+        run) cmd_run ;;
+        start) cmd_start ;;
+        stop) cmd_stop ;;
+        status) if server_ready; then log "ready at $(server_url)"; else log "not answering at $(server_url)"; exit 1; fi ;;
+        evaluate) shift; cmd_evaluate "$@" ;;
+        model) model_path ;;
+        all) cmd_setup; cmd_train; cmd_start ;;
+        *)
+            sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+            exit 2
+            ;;
+    esac
+}
+
+# One line, so that bash has read everything before it runs (the file may change meanwhile).
+main "$@"; exit $?

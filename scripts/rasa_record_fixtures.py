@@ -18,7 +18,11 @@ MESSAGES = (
     "hay unos hombres vendiendo droga cerca del mercado",
     "man wid a gun robbing di shop pan hummingbird hwy rite now",
     "hi",
-    "zzzz",
+    "xyzzy plugh",
+    # DIET cuts this place phrase into fragments: the adapter joins them.
+    "there is an empty two storey building at the corner of constitution drive and ring road "
+    "where people go to do drugs",
+    "the abandoned gas station is full of garbage and homeless people",
 )
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "rasa"

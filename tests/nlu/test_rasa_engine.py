@@ -29,7 +29,12 @@ KRIOL_LIGHT = "di lite pos backa di market noh di wok"
 SPANISH_DRUGS = "hay unos hombres vendiendo droga cerca del mercado"
 URGENT_GUN = "man wid a gun robbing di shop pan hummingbird hwy rite now"
 GREETING = "hi"
-GIBBERISH = "zzzz"
+GIBBERISH = "xyzzy plugh"
+FRAGMENTED = (
+    "there is an empty two storey building at the corner of constitution drive and ring road "
+    "where people go to do drugs"
+)
+STRAY_WORD = "the abandoned gas station is full of garbage and homeless people"
 
 
 # ---------------------------------------------------------------------------- fakes
@@ -235,6 +240,33 @@ def test_real_gazetteer_resolves_rasa_span(fake_rasa: FakeRasa, engines: list[Ra
     assert result.location is not None
     assert result.location.resolved
     assert result.location.text == "backa di market"
+
+
+def test_fragments_of_one_place_phrase_are_joined(
+    fake_rasa: FakeRasa, engines: list[RasaEngine]
+) -> None:
+    pieces = [e["value"] for e in ANSWERS[FRAGMENTED]["entities"]]
+    assert len(pieces) > 1  # as the real server answered
+    engine = make(engines, fake_rasa.url)
+
+    result = engine.parse(FRAGMENTED)
+
+    assert result.category == "abandoned_property"
+    assert result.location is not None
+    assert result.location.text == "the corner of constitution drive and ring road"
+    assert FRAGMENTED[result.location.start : result.location.end] == result.location.text
+
+
+def test_a_lone_function_word_is_not_a_place(
+    fake_rasa: FakeRasa, engines: list[RasaEngine]
+) -> None:
+    assert [e["value"] for e in ANSWERS[STRAY_WORD]["entities"]] == ["of"]
+    engine = make(engines, fake_rasa.url)
+
+    result = engine.parse(STRAY_WORD)
+
+    assert result.category == "abandoned_property"
+    assert result.location is None
 
 
 def test_conversational_intent_has_no_category(
