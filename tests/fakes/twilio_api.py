@@ -16,6 +16,15 @@ from tests.fakes.server import FakeRequest, FakeResponse, FakeServer
 from tests.fakes.telegram_api import JPEG
 
 
+class FakeBucket(FakeServer):
+    """Where Twilio's media URLs redirect to: another origin, which must get no credentials."""
+
+    def handle(self, request: FakeRequest) -> FakeResponse:
+        if "authorization" in request.headers:
+            return FakeResponse(400, b"credentials leaked to the bucket")
+        return FakeResponse(200, JPEG, {"Content-Type": "image/jpeg"})
+
+
 class FakeTwilioApi(FakeServer):
     def __init__(self, account_sid: str, auth_token: str) -> None:
         super().__init__()
@@ -24,6 +33,17 @@ class FakeTwilioApi(FakeServer):
         self.down = False
         self.opted_out: set[str] = set()
         self._ids = itertools.count(1)
+        self.bucket = FakeBucket()
+        self.accepted: list[dict[str, Any]] = []
+
+    def start(self) -> FakeTwilioApi:
+        self.bucket.start()
+        super().start()
+        return self
+
+    def stop(self) -> None:
+        super().stop()
+        self.bucket.stop()
 
     @property
     def messages_path(self) -> str:
@@ -37,16 +57,22 @@ class FakeTwilioApi(FakeServer):
         )
 
     def created(self) -> list[dict[str, Any]]:
+        """Messages Twilio accepted (not the attempts it refused)."""
         with self.lock:
-            return [
-                r.params
-                for r in self.requests
-                if r.method == "POST" and r.path == self.messages_path
-            ]
+            return list(self.accepted)
+
+    def attempts(self) -> int:
+        with self.lock:
+            return sum(
+                1 for r in self.requests if r.method == "POST" and r.path == self.messages_path
+            )
 
     def media_fetches(self) -> list[FakeRequest]:
+        """Requests for media: at Twilio, then at the bucket it redirects to."""
         with self.lock:
-            return [r for r in self.requests if "/Media/" in r.path or r.path.startswith("/b/")]
+            ours = [r for r in self.requests if "/Media/" in r.path]
+        with self.bucket.lock:
+            return ours + list(self.bucket.requests)
 
     def _authorised(self, request: FakeRequest) -> bool:
         expected = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
@@ -57,15 +83,11 @@ class FakeTwilioApi(FakeServer):
             return FakeResponse.json(
                 {"code": 20500, "message": "Internal error", "status": 503}, 503
             )
-        if request.path.startswith("/b/"):  # the public bucket the media URL redirects to
-            if "authorization" in request.headers:
-                return FakeResponse(400, b"credentials leaked to the bucket")
-            return FakeResponse(200, JPEG, {"Content-Type": "image/jpeg"})
         if not self._authorised(request):
             return FakeResponse.json({"code": 20003, "message": "Authenticate", "status": 401}, 401)
         if "/Media/" in request.path:
             media_sid = request.path.rsplit("/", 1)[1]
-            return FakeResponse(307, b"", {"Location": f"{self.url}/b/{media_sid}.jpg"})
+            return FakeResponse(307, b"", {"Location": f"{self.bucket.url}/b/{media_sid}.jpg"})
         if request.method == "POST" and request.path == self.messages_path:
             params = request.params
             to = str(params.get("To", ""))
@@ -79,6 +101,8 @@ class FakeTwilioApi(FakeServer):
                     400,
                 )
             sid = f"SM{next(self._ids):032x}"
+            with self.lock:
+                self.accepted.append(dict(params))
             return FakeResponse.json(
                 {
                     "sid": sid,
