@@ -273,6 +273,33 @@ def queue(
     return items[:limit], counts
 
 
+def latest_open_flag(session: Session) -> tuple[int, bool]:
+    """The id of the newest open flag (0 if none) and whether any open flag is urgent."""
+    newest = session.scalar(select(func.max(Flag.id)).where(Flag.resolved_at.is_(None)))
+    urgent = session.scalar(
+        select(Flag.id).where(Flag.resolved_at.is_(None), Flag.reason == "urgent").limit(1)
+    )
+    return int(newest or 0), urgent is not None
+
+
+def recently_audited(
+    session: Session, *, actor: str, action: str, target_id: str, since: datetime
+) -> bool:
+    return (
+        session.scalar(
+            select(AuditEntry.id)
+            .where(
+                AuditEntry.actor == actor,
+                AuditEntry.action == action,
+                AuditEntry.target_id == target_id,
+                AuditEntry.created_at >= since,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def resolve_flags(session: Session, *, conversation_id: int, actor: str, now: datetime) -> int:
     """Close the conversation's open flags (its report reached a decision)."""
     result = session.execute(

@@ -50,6 +50,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 MAX_REPLY = 1600
 MAX_NOTE = 4000
 WHATSAPP_WINDOW = timedelta(hours=24)
+VIEW_AUDIT_WINDOW = timedelta(minutes=30)
 
 
 class StaffError(Exception):
@@ -341,6 +342,7 @@ def router(runtime: Runtime) -> APIRouter:
         )
         with db() as session:
             items, counts = store.queue(session, filt)
+            newest_flag, _ = store.latest_open_flag(session)
             params = {
                 "category": filt.category or "",
                 "status": filt.status or "",
@@ -359,7 +361,18 @@ def router(runtime: Runtime) -> APIRouter:
                 day_from=params["from"],
                 day_to=params["to"],
                 base_query=base_query,
+                newest_flag=newest_flag,
             )
+
+    @api.get("/queue/latest")
+    def queue_latest(staff: Viewer) -> JSONResponse:
+        """For the queue page's watcher: has anything been flagged since it loaded?"""
+        with db() as session:
+            newest, urgent = store.latest_open_flag(session)
+        return JSONResponse(
+            {"newest_flag": newest, "urgent_open": urgent},
+            headers={"Cache-Control": "no-store"},
+        )
 
     # ---------------------------------------------------------- conversation
     def load_conversation(session: Session, conversation_id: int) -> Conversation:
@@ -464,6 +477,26 @@ def router(runtime: Runtime) -> APIRouter:
     ) -> Response:
         with db() as session:
             conversation = load_conversation(session, conversation_id)
+            if any(r.sensitive for r in conversation.reports):
+                # Who read a trafficking, violence or harassment report is on record
+                # (once per person and conversation in VIEW_AUDIT_WINDOW).
+                now = utcnow()
+                if not store.recently_audited(
+                    session,
+                    actor=staff.username,
+                    action="conversation.view",
+                    target_id=str(conversation.id),
+                    since=now - VIEW_AUDIT_WINDOW,
+                ):
+                    store.add_audit(
+                        session,
+                        actor=staff.username,
+                        action="conversation.view",
+                        target_type="conversation",
+                        target_id=conversation.id,
+                        after={"sensitive": True},
+                    )
+                    session.commit()
             return conversation_page(session, staff, conversation, report_id=report, notice=notice)
 
     @api.get("/reports/{reference}")

@@ -291,3 +291,31 @@ def test_review_an_urgent_report_end_to_end(
     assert problems == []  # no script error, no CSP violation, no alert() from a message
     assert failed == ["401 /staff/login", "403 /staff/audit"]  # the wrong password, the reviewer
     assert outside == []  # no CDN, no tiles: everything came from the app
+
+
+def test_the_queue_announces_new_flags_without_reloading(
+    served: tuple[str, Runtime], browser: Any
+) -> None:
+    base, runtime = served
+    _seed(runtime)
+    context = browser.new_context(viewport=VIEWPORTS["phone"])
+    page = context.new_page()
+    page.clock.install()  # the 30-second poll, without waiting 30 seconds
+    _log_in(page, base, "rosa")
+    assert page.locator("#queue-news").is_hidden()
+    with runtime.session_factory() as session:
+        seed_conversation(
+            session,
+            address="+5016900009",
+            reference="BZ-N3WW",
+            texts=("they are breaking into the shop right now",),
+            reasons=("urgent",),
+        )
+        session.commit()
+    page.clock.run_for(31_000)
+    page.wait_for_selector("#queue-news.urgent", state="visible")
+    _shot(page, "phone", "7-queue-news")
+    page.click("#queue-news a")
+    page.wait_for_selector("text=BZ-N3WW")
+    assert page.locator("#queue-news").is_hidden()
+    context.close()

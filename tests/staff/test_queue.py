@@ -129,3 +129,20 @@ def test_a_flagged_conversation_without_a_report_is_listed(
     page = app_client.get("/staff/queue").text
     assert "No report yet" in page
     assert "I want to talk to a person please" in page
+
+
+def test_the_queue_can_tell_when_something_new_is_flagged(
+    app_client: TestClient, as_role: Any, seed: Any
+) -> None:
+    seed(address="+5016400002", reasons=("low_confidence",))
+    as_role("reviewer")
+    page = app_client.get("/staff/queue").text
+    match = re.search(r'data-newest="(\d+)"', page)
+    assert match is not None
+    shown = int(match.group(1))
+    latest = app_client.get("/staff/queue/latest").json()
+    assert latest == {"newest_flag": shown, "urgent_open": False}
+    seed(address="+5016400003", reasons=("urgent",))
+    latest = app_client.get("/staff/queue/latest").json()
+    assert latest["newest_flag"] > shown
+    assert latest["urgent_open"] is True

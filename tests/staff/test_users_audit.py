@@ -136,3 +136,23 @@ def test_exports_are_audited_and_hold_no_phone_numbers(
     with staff_runtime.session_factory() as session:
         entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "export")).one()
         assert entry.actor == "analyst" and entry.after == {"format": "csv", "count": 1}
+
+
+def test_reading_a_sensitive_conversation_is_on_record_once_per_visit(
+    app_client: TestClient, as_role: Any, seed: Any, staff_runtime: Runtime
+) -> None:
+    sensitive = seed(address="+5016700003", category="human_trafficking", reasons=("sensitive",))
+    ordinary = seed(address="+5016700004", category="street_lighting")
+    as_role("analyst")
+    for _ in range(3):
+        assert (
+            app_client.get(f"/staff/conversations/{sensitive.conversation_id}").status_code == 200
+        )
+    assert app_client.get(f"/staff/conversations/{ordinary.conversation_id}").status_code == 200
+    with staff_runtime.session_factory() as session:
+        views = list(
+            session.scalars(select(AuditEntry).where(AuditEntry.action == "conversation.view"))
+        )
+        assert [(v.actor, v.target_id) for v in views] == [
+            ("analyst", str(sensitive.conversation_id))
+        ]

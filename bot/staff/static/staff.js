@@ -117,7 +117,29 @@
     update();
   }
 
+  // The queue page asks every 30 s whether anything was flagged since it loaded, and says so
+  // (urgent in red) without reloading under a reviewer who is choosing filters.
+  function setupQueueWatch() {
+    var news = byId("queue-news");
+    if (!news || !window.fetch) { return; }
+    var seen = parseInt(news.getAttribute("data-newest") || "0", 10);
+    function poll() {
+      fetch(news.getAttribute("data-poll"), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (body) {
+          if (!body || body.newest_flag <= seen) { return; }
+          news.hidden = false;
+          news.className = "news" + (body.urgent_open ? " urgent" : "");
+          news.firstChild.href = window.location.href;
+          document.title = "(new) " + document.title.replace(/^\(new\) /, "");
+        })
+        .catch(function () {});
+    }
+    window.setInterval(poll, 30000);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    setupQueueWatch();
     var mapper = null;
     try { mapper = setupMap(); } catch (e) { mapper = null; }
     setupSearch(mapper);
