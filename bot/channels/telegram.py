@@ -254,6 +254,11 @@ class TelegramChannel:
         reply = await run_in_threadpool(flood.receive, self.runtime, inbound)
         if reply.duplicate:
             return  # a retry of an update we already answered
+        if update.edited_message is not None:
+            # A live location moves every few seconds for up to 8 hours: the latest pin is
+            # kept, but answering each move would flood the person (the first pin was
+            # answered when it was shared).
+            return
         await self._deliver(inbound, reply.texts)
 
     async def _fetch_photos(self, inbound: InboundMessage) -> InboundMessage:

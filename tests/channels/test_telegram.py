@@ -132,13 +132,21 @@ def test_venue_keeps_its_name(
     assert len(telegram_api.sent_texts(CHAT)) == 2
 
 
-def test_edited_live_location_is_a_live_pin(client: TestClient, rt: Runtime) -> None:
-    assert post_update(client, load_update("edited_live_location")).status_code == 200
-    [moved] = inbound_messages(rt)
+def test_edited_live_location_is_a_live_pin_kept_without_a_reply(
+    client: TestClient, rt: Runtime, telegram_api: FakeTelegramApi
+) -> None:
+    send_text(client, "the street light is out", 703)
+    answered = len(telegram_api.sent_texts(CHAT))
+    for update_id in (810000006, 810000106, 810000206):  # the pin moves three times
+        update = load_update("edited_live_location", update_id=update_id)
+        assert post_update(client, update).status_code == 200
+    moved = inbound_messages(rt)[-1]
     assert moved.kind == "location"
     assert moved.location is not None
     assert moved.location["live"] is True
     assert (moved.location["lat"], moved.location["lon"]) == (17.2521, -88.7661)
+    assert len(inbound_messages(rt)) == 4
+    assert len(telegram_api.sent_texts(CHAT)) == answered  # no reply to each move
 
 
 def test_photo_with_caption_fetches_the_largest_size_and_keeps_it_with_the_report(
