@@ -31,8 +31,9 @@ ATTACHING = {
     "along", "beside", "roun", "round", "through", "tru", "outside", "inside", "side",
     "afuera", "fram",
 }  # fmt: skip
-# ...unless they begin a relation that moves the point ("in front of the school").
-RELATIONS = ("in front of", "in between", "a cross", "de frente")
+# ...unless they begin a relation that moves the point ("in front of the school",
+# "a dos cuadras del mercado").
+RELATIONS = re.compile(r"(in front of|in between|a (una|media|dos|tres|\d+) cuadras?) ")
 
 
 @pytest.fixture(scope="module")
@@ -127,7 +128,7 @@ def test_location_annotations_follow_the_convention(data: dict[str, list[NluExam
             for span in e.entities:
                 assert e.text[span.start : span.end] == span.text
                 first = span.text.split()[0].casefold()
-                relation = span.text.casefold().startswith(RELATIONS)
+                relation = RELATIONS.match(span.text.casefold()) is not None
                 assert first not in ATTACHING or relation, e.text
                 assert not re.search(r"[.,!?]$", span.text), e.text
                 # "my house", "mi yaad": only a friend could find it, so it is no place span.
