@@ -33,7 +33,10 @@ ATTACHING = {
 }  # fmt: skip
 # ...unless they begin a relation that moves the point ("in front of the school",
 # "a dos cuadras del mercado").
-RELATIONS = re.compile(r"(in front of|in between|a (una|media|dos|tres|\d+) cuadras?) ")
+RELATIONS = re.compile(
+    r"(in front of|in between|a (una|media|dos|tres|\d+) cuadras?"
+    r"|a (few|couple of) \w+|a (block|mile)) "
+)
 
 
 @pytest.fixture(scope="module")
