@@ -584,24 +584,29 @@ def router(runtime: Runtime) -> APIRouter:
             place, new_lat, new_lon = place_query.strip(), _float(lat), _float(lon)
             location_change: dict[str, Any] | None = None
             if place and place != (report.place or ""):
-                found = runtime.places.resolve(place)
-                if found is None or not found.resolved:
+                options, resolved = place_options(place)
+                chosen = choose_place(options, resolved, new_lat, new_lon)
+                if chosen is None:
+                    names = "; ".join(
+                        f"{o['place']}, {o['district']}" if o["district"] else str(o["place"])
+                        for o in options[:5]
+                    )
+                    error = (
+                        f"“{place}” could be several places ({names}): pick one from the "
+                        "suggestions or drop a pin."
+                        if options
+                        else f"No place found for “{place}”: try another name or drop a pin."
+                    )
                     return conversation_page(
                         session,
                         staff,
                         conversation,
                         report_id=report.id,
-                        error=f"No place found for “{place}”: try another name or drop a pin.",
+                        error=error,
                         status_code=422,
                         form=form,
                     )
-                location_change = {
-                    "place": found.place,
-                    "lat": found.lat,
-                    "lon": found.lon,
-                    "district": found.district,
-                    "precision_m": found.precision_m,
-                }
+                location_change = chosen
             elif (lat.strip() or lon.strip()) and (new_lat, new_lon) != (report.lat, report.lon):
                 if (
                     new_lat is None
@@ -891,27 +896,53 @@ def router(runtime: Runtime) -> APIRouter:
             )
 
     # ------------------------------------------------------ places and media
+    def place_options(query: str) -> tuple[list[dict[str, Any]], bool]:
+        """What the gazetteer makes of a name: the place it resolves to (first, and True),
+        and the candidates an ambiguous name may mean."""
+        found = runtime.places.resolve(query)
+        if found is None:
+            return [], False
+        options: list[dict[str, Any]] = []
+        if found.resolved:
+            options.append(
+                {
+                    "place": found.place,
+                    "lat": found.lat,
+                    "lon": found.lon,
+                    "district": found.district,
+                    "precision_m": found.precision_m,
+                }
+            )
+        options.extend(
+            {
+                "place": c.name,
+                "lat": c.lat,
+                "lon": c.lon,
+                "district": c.district,
+                "precision_m": c.precision_m,
+            }
+            for c in found.candidates
+            if (c.lat, c.lon) != (found.lat, found.lon)
+        )
+        return options, found.resolved
+
+    def choose_place(
+        options: list[dict[str, Any]], resolved: bool, lat: float | None, lon: float | None
+    ) -> dict[str, Any] | None:
+        """The option the reviewer picked (a suggestion fills in its coordinates), else the
+        place the name resolves to, else its only candidate; None if ambiguous or unknown."""
+        if lat is not None and lon is not None:
+            for option in options:
+                if store.distance_m(lat, lon, option["lat"], option["lon"]) < 50:
+                    return option
+        if resolved or len(options) == 1:
+            return options[0]
+        return None
+
     @api.get("/places")
     def places(staff: Viewer, q: str = "") -> JSONResponse:
         q = q.strip()[:120]
-        results: list[dict[str, Any]] = []
-        if q:
-            found = runtime.places.resolve(q)
-            if found is not None:
-                if found.resolved:
-                    results.append(
-                        {
-                            "place": found.place,
-                            "lat": found.lat,
-                            "lon": found.lon,
-                            "district": found.district,
-                        }
-                    )
-                results.extend(
-                    {"place": c.name, "lat": c.lat, "lon": c.lon, "district": c.district}
-                    for c in found.candidates
-                    if c.name != found.place
-                )
+        results = place_options(q)[0] if q else []
         return JSONResponse({"query": q, "results": results[:8]})
 
     @api.get("/districts.geojson")

@@ -13,6 +13,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from bot.runtime import Runtime
+from nlu.types import LocationResult, PlaceCandidate
 from storage.models import (
     AuditEntry,
     Flag,
@@ -542,3 +543,52 @@ def test_place_search_suggests_gazetteer_places(
     assert found["results"][0]["lat"] == expected.lat
     assert app_client.get("/staff/places?q=xyzzy%20nowhere").json()["results"] == []
     assert app_client.get("/staff/places").json()["results"] == []
+
+
+class TwoSanFelipes:
+    """A gazetteer where one name means two villages."""
+
+    def resolve(self, query: str) -> LocationResult | None:
+        if query.strip().casefold() != "san felipe":
+            return None
+        return LocationResult(
+            text=query,
+            candidates=(
+                PlaceCandidate(
+                    "San Felipe, Orange Walk District", 18.06, -88.56, "Orange Walk", 500
+                ),
+                PlaceCandidate("San Felipe, Toledo District", 16.24, -88.99, "Toledo", 500),
+            ),
+        )
+
+    def reverse(self, lat: float, lon: float) -> LocationResult:
+        return LocationResult(text=f"{lat}, {lon}", lat=lat, lon=lon)
+
+
+def test_an_ambiguous_place_name_needs_a_choice(
+    app_client: TestClient, as_role: Any, seed: Any, staff_runtime: Runtime
+) -> None:
+    staff_runtime.places = TwoSanFelipes()
+    seeded = seed(address="+5016500021")
+    as_role("reviewer")
+    suggestions = app_client.get("/staff/places?q=San%20Felipe").json()["results"]
+    assert [s["district"] for s in suggestions] == ["Orange Walk", "Toledo"]
+    html = page_of(app_client, seeded.conversation_id)
+    form = {
+        "csrf_token": csrf_of(html),
+        "version": version_of(html),
+        "category": "street_lighting",
+        "place_query": "San Felipe",
+    }
+    vague = app_client.post(f"/staff/reports/{seeded.report_id}/edit", data=form)
+    assert vague.status_code == 422
+    assert "could be several places" in vague.text and "Toledo" in vague.text
+    # the suggestion the reviewer tapped filled in its coordinates
+    chosen = app_client.post(
+        f"/staff/reports/{seeded.report_id}/edit", data={**form, "lat": "16.24", "lon": "-88.99"}
+    )
+    assert chosen.status_code == 303
+    with staff_runtime.session_factory() as session:
+        report = session.get(Report, seeded.report_id)
+        assert report is not None
+        assert (report.place, report.district) == ("San Felipe, Toledo District", "Toledo")
