@@ -173,7 +173,10 @@ def router(runtime: Runtime) -> APIRouter:
     # ------------------------------------------------------------ auth helpers
     def current_staff(request: Request) -> auth.Staff:
         token = request.cookies.get(auth.COOKIE_NAME)
-        target = urlencode({"next": request.url.path})
+        back = request.url.path  # where to return after logging in: pages only, not forms
+        if request.url.query:
+            back += "?" + request.url.query
+        target = urlencode({"next": back if request.method == "GET" else "/staff/queue"})
         if not token:
             raise StaffError(401, "log in", redirect=f"/staff/login?{target}")
         with db() as session:

@@ -194,3 +194,23 @@ def test_deactivated_user_loses_their_session(
         session.commit()
     assert app_client.get("/staff/queue").status_code == 303
     assert login(app_client, "reviewer").status_code == 401
+
+
+def test_after_logging_in_the_page_asked_for_opens(
+    app_client: TestClient, users: dict[str, int]
+) -> None:
+    response = app_client.get("/staff/queue?reason=urgent")
+    assert response.status_code == 303
+    login_page = app_client.get(response.headers["location"])
+    assert 'name="next" value="/staff/queue?reason=urgent"' in login_page.text
+    token = csrf_of(login_page.text)
+    done = app_client.post(
+        "/staff/login",
+        data={
+            "username": "reviewer",
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "/staff/queue?reason=urgent",
+        },
+    )
+    assert done.headers["location"] == "/staff/queue?reason=urgent"
