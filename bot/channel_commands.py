@@ -50,11 +50,13 @@ def cmd_telegram_poll(_args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_outbox_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.outbox import run_worker
-    from bot.runtime import build_runtime
+    from bot.runtime import open_store
 
-    runtime = build_runtime(settings)
+    _, session_factory = open_store(settings)
     try:
-        attempted = asyncio.run(run_worker(runtime, once=args.once, interval=args.interval))
+        attempted = asyncio.run(
+            run_worker(session_factory, settings, once=args.once, interval=args.interval)
+        )
     except KeyboardInterrupt:
         return 0
     if args.once:

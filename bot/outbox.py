@@ -207,11 +207,16 @@ def router(runtime: Runtime, *, senders: Iterable[Sender] | None = None) -> APIR
 
 
 # ----------------------------------------------------------------- commands
-async def run_worker(runtime: Runtime, *, once: bool, interval: float = POLL_INTERVAL) -> int:
+async def run_worker(
+    session_factory: sessionmaker[Session],
+    settings: Settings,
+    *,
+    once: bool,
+    interval: float = POLL_INTERVAL,
+) -> int:
+    """`safercity outbox run`: no NLU, no web app, just the store and the senders."""
     quiet_provider_loggers()
-    worker = OutboxWorker(
-        runtime.session_factory, runtime.settings, default_senders(runtime.settings)
-    )
+    worker = OutboxWorker(session_factory, settings, default_senders(settings))
     try:
         if once:
             return await worker.run_once()
