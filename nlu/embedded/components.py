@@ -70,18 +70,20 @@ def doc_words(doc: Doc) -> list[str]:
 def _extract_forward(
     model: Model[list[Doc], tuple[Any, Any, Any]], docs: list[Doc], is_train: bool
 ) -> tuple[tuple[Any, Any, Any], Callable[[Any], list[Any]]]:
-    cache: dict[str, tuple[numpy.ndarray, numpy.ndarray]] = model.attrs["cache"]
+    # Features are cached by text while training only (train.fit switches the cache on and
+    # off): thinc's with_cpu calls begin_update even when predicting, so is_train cannot tell.
+    cache: dict[str, tuple[numpy.ndarray, numpy.ndarray]] | None = model.attrs["cache"]
     batch_keys = []
     batch_vals = []
     for doc in docs:
-        cached = cache.get(doc.text) if is_train else None
+        cached = cache.get(doc.text) if cache is not None else None
         if cached is None:
             raw = text_features(doc_words(doc))
             keys_arr, counts = numpy.unique(numpy.asarray(raw, dtype="uint64"), return_counts=True)
             vals = counts.astype("float32")
             norm = float(numpy.sqrt((vals * vals).sum())) or 1.0
             cached = (keys_arr, vals / norm)
-            if is_train:
+            if cache is not None:
                 cache[doc.text] = cached
         batch_keys.append(cached[0])
         batch_vals.append(cached[1])
@@ -95,8 +97,15 @@ def _extract_forward(
     return (keys, vals, lengths), backprop
 
 
+def set_feature_cache(model: Model[Any, Any], on: bool) -> None:
+    """Cache each training text's features (on) or never keep any (off, for serving)."""
+    for node in model.walk():
+        if node.name == "extract_char_ngrams":
+            node.attrs["cache"] = {} if on else None
+
+
 def extract_char_ngrams() -> Model[list[Doc], tuple[Any, Any, Any]]:
-    return Model("extract_char_ngrams", _extract_forward, attrs={"cache": {}})
+    return Model("extract_char_ngrams", _extract_forward, attrs={"cache": None})
 
 
 @registry.architectures("safercity.CharNgramBOW.v1")  # type: ignore[untyped-decorator]

@@ -14,6 +14,7 @@ from spacy.language import Language
 
 import nlu.embedded.components  # noqa: F401  (registers the architecture and the lexicon)
 from nlu.categories import CATEGORY_CODES, LANGUAGES
+from nlu.embedded import spans as spans_rules
 from nlu.embedded.rules import urgent_cues
 from nlu.embedded.train import LOCATION, URGENT, apply_temperature, labels_of
 from nlu.places.gazetteer import Gazetteer, get_gazetteer
@@ -37,8 +38,11 @@ class EmbeddedEngine:
         calibration = meta.get("calibration", {})
         self.temperature = float(calibration.get("temperature", 1.0))
         self.urgent_threshold = float(calibration.get("urgent_threshold", 0.5))
+        self.min_report_confidence = float(calibration.get("min_report_confidence", 0.0))
         self.intents: list[str] = labels_of(nlp, "textcat")
         self.gazetteer = gazetteer or get_gazetteer()
+        self.span_rules = True
+        self.gazetteer_fallback = True
 
     @classmethod
     def from_dir(cls, model_dir: Path, gazetteer: Gazetteer | None = None) -> EmbeddedEngine:
@@ -90,10 +94,19 @@ class EmbeddedEngine:
         )
         category = top if top in _CATEGORIES else None
         intent = "report" if category else top
+        if category is not None and top_p < self.min_report_confidence:
+            # Too little evidence for any report ("cambie de opinion", "eni nyuz"): the
+            # likeliest conversational intent, and no category.
+            category = None
+            conversational = [i for i in order if self.intents[int(i)] not in _CATEGORIES]
+            if conversational:
+                intent = self.intents[int(conversational[0])]
+                top_p = float(probs[conversational[0]])
 
         p_urgent = float(cats.get(URGENT, 0.0))
         cues = urgent_cues(text)
-        urgent = p_urgent >= self.urgent_threshold or (bool(cues) and category is not None)
+        # Only a report is urgent: "help" alone asks how the service works.
+        urgent = category is not None and (p_urgent >= self.urgent_threshold or bool(cues))
 
         language = max(LANGUAGES, key=lambda lang: cats.get(lang, 0.0))
 
@@ -112,9 +125,23 @@ class EmbeddedEngine:
 
     def _location(self, doc: Any) -> LocationResult | None:
         spans = [ent for ent in doc.ents if ent.label_ == LOCATION]
-        if not spans:
+        bounds: tuple[int, int] | None = None
+        for ent in spans:
+            bounds = (
+                spans_rules.refine(doc, ent.start, ent.end)
+                if self.span_rules
+                else (
+                    ent.start,
+                    ent.end,
+                )
+            )
+            if bounds is not None:
+                break
+        if bounds is None and self.gazetteer_fallback:
+            bounds = spans_rules.from_gazetteer(doc)
+        if bounds is None:
             return None
-        span = spans[0]
+        span = doc[bounds[0] : bounds[1]]
         return self.resolve_span(span.text, span.start_char, span.end_char)
 
     def resolve_span(self, span_text: str, start: int, end: int) -> LocationResult:

@@ -21,7 +21,7 @@ from typing import Any
 from nlu.training_data import NluData, data_files, fingerprint, load, split_dir
 
 # Bump when a change to the engine's code makes cached models stale.
-CODE_VERSION = "embedded-1"
+CODE_VERSION = "embedded-2"
 
 log = logging.getLogger(__name__)
 

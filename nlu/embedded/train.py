@@ -59,6 +59,7 @@ class TrainConfig:
 class Calibration:
     temperature: float = 1.0
     urgent_threshold: float = 0.5
+    min_report_confidence: float = 0.0
     validation: dict[str, float] = field(default_factory=dict)
 
 
@@ -166,6 +167,8 @@ def fit(
     optimizers: dict[str, Optimizer] = {
         name: Adam(config.ner_learn_rate if name == "ner" else config.learn_rate) for name in names
     }
+    for name in TEXTCATS:
+        components.set_feature_cache(_pipe(nlp, name).model, True)
     plan: list[tuple[str, int]] = []
     for name in names:
         epochs = config.ner_epochs if name == "ner" else config.textcat_epochs
@@ -185,10 +188,7 @@ def fit(
                 bar.update(1)
             bar.set_postfix_str(f"{name} epoch {epoch + 1} loss {losses.get(name, 0.0):.3f}")
     for name in names:  # the training feature cache is not needed any more
-        model = _pipe(nlp, name).model
-        for node in model.walk():
-            if node.name == "extract_char_ngrams":
-                node.attrs["cache"] = {}
+        components.set_feature_cache(_pipe(nlp, name).model, False)
 
 
 # ------------------------------------------------------------- calibration
@@ -248,6 +248,26 @@ def _urgent_threshold(p_urgent: Any, rule_hits: Sequence[bool], gold: Sequence[b
     return best_t
 
 
+def _min_report_confidence(probs: Any, labels: Sequence[str], gold: Sequence[str]) -> float:
+    """The confidence below which a report category is withheld (the message is then no
+    report), chosen for the best category-or-none accuracy on the held-back slice."""
+    from nlu.categories import CATEGORY_CODES
+
+    codes = set(CATEGORY_CODES)
+    gold_cat = [g if g in codes else None for g in gold]
+    top = [labels[int(row.argmax())] for row in probs]
+    conf = [float(row.max()) for row in probs]
+    best_t, best_acc = 0.0, -1.0
+    for t in numpy.linspace(0.0, 0.5, 26):
+        right = 0
+        for label, c, g in zip(top, conf, gold_cat, strict=True):
+            pred = label if label in codes and c >= t else None
+            right += pred == g
+        if right > best_acc + 1e-9:
+            best_t, best_acc = float(t), right
+    return best_t
+
+
 def _stratified_split(
     examples: Sequence[NluExample], share: float, seed: int
 ) -> tuple[list[NluExample], list[NluExample]]:
@@ -288,9 +308,11 @@ def calibrate(
     p_urgent = u_probs[:, u_labels.index(URGENT)]
     hits = [bool(urgent_cues(ex.text)) for ex in held]
     threshold = _urgent_threshold(p_urgent, hits, [ex.urgent for ex in held])
+    min_report = _min_report_confidence(calibrated, labels, [ex.intent for ex in held])
     return Calibration(
         temperature=temperature,
         urgent_threshold=threshold,
+        min_report_confidence=min_report,
         validation={
             "examples": float(len(held)),
             "accuracy": sum(correct) / len(correct),

@@ -1,0 +1,175 @@
+"""Rules that fix the edges of a predicted location span to the data's convention.
+
+The convention (nlu/data/README.md): the span is the place phrase as a person points at it,
+with relation words that move the point ("behind", "backa", "frente a", "corner of X and
+Y", "between X and Y") and articles, but without words that only attach it to the sentence
+("on", "pan", "en"). The tagger learns most of this; these rules repair what it gets wrong
+most often on a few hundred examples:
+- a span that stops on a connector ("atras del", "la terminal de") is extended over the
+  noun that follows, or trimmed back when nothing place-like follows;
+- relation words just before a span ("corner of", "behind", "frente a") are pulled in;
+- a leading attaching preposition is dropped;
+- when the tagger finds nothing but the gazetteer knows a place in the message, that place
+  (with its relation words and article) is the span.
+Token classes come from the lexicon component (`token.lemma_`: PLACE_B/PLACE_I/REL/DET/
+ATT/LM/NUM/O) and folded forms from `token.norm_`.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+# Words after which a place phrase continues ("la calle de ...", "corner of ...").
+_CONNECTORS = frozenset({"de", "del", "of", "a", "al", "to", "di", "the", "la", "el", "los", "las"})
+# "and"/"y" continue a span only after a pair relation ("corner of X and Y").
+_PAIR_HEADS = frozenset({"corner", "kaana", "esquina", "between", "entre", "betwiin"})
+_AND = frozenset({"and", "an", "ahn", "y", "&"})
+# Relation words that move the point and belong to the span when they precede it.
+_LEFT_RELATIONS = frozenset(
+    {
+        "behind",
+        "backa",
+        "bak",
+        "corner",
+        "kaana",
+        "esquina",
+        "between",
+        "entre",
+        "opposite",
+        "across",
+        "past",
+        "pas",
+        "before",
+        "after",
+        "atras",
+        "detras",
+        "frente",
+        "enfrente",
+        "front",
+        "cross",
+        "upstairs",
+        "downstairs",
+        "arriba",
+        "despues",
+        "antes",
+    }
+)
+_RELATION_LINKS = frozenset({"of", "de", "del", "a", "al", "fram", "from", "in", "eena"})
+# Words that only attach a place to the sentence: never the first word of a span.
+_LEADING_ATTACH = frozenset(
+    {"on", "in", "at", "by", "near", "pan", "eena", "inna", "en", "por", "cerca", "around"}
+)
+_STOP_AFTER = frozenset(
+    {"and", "y", "an", "ahn", "but", "pero", "right", "now", "every", "evry", "since", "desde"}
+)
+# A span never runs over these: they start the rest of the sentence ("the corner is dark").
+_CUT = frozenset(
+    {
+        "is", "are", "was", "were", "es", "esta", "estan", "son", "right", "now", "every",
+        "evry", "since", "desde", "hace", "when", "wen", "cuando", "cada", "todas", "todos",
+        "all", "always", "aalweez", "for", "para", "fi", "because", "bcuz", "porque",
+    }
+)  # fmt: skip
+# "the road to armenia", "el patio de la escuela": a landmark linked to the place it names.
+_COMPOUND_LINKS = frozenset({"to", "hacia", "through", "thru", "chru", "by", "past", "pas"})
+# "the bar on ring road", "the dancehall in benque": a landmark placed by a named place.
+_PLACED_BY = frozenset({"on", "in", "at", "pan", "eena", "en", "de", "del", "by", "inna"})
+
+
+def _placey(token_class: str) -> bool:
+    return token_class in {"PLACE_B", "PLACE_I", "LM", "O", "NUM"}
+
+
+def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """Repair a predicted span (token offsets); None when nothing place-like remains."""
+    norms = [t.norm_ for t in doc]
+    classes = [t.lemma_ for t in doc]
+    n = len(doc)
+    # 0. cut where the rest of the sentence starts
+    for i in range(start + 1, end):
+        if norms[i] in _CUT:
+            end = i
+            break
+    # 1. a dangling connector at the end: extend over what follows, or trim it
+    steps = 0
+    while end < n and end > start and norms[end - 1] in _CONNECTORS and steps < 4:
+        if not doc[end].is_alpha or norms[end] in _STOP_AFTER or classes[end] == "ATT":
+            break
+        end += 1
+        steps += 1
+        while end < n and classes[end] == "PLACE_I":
+            end += 1
+    pair = any(norms[i] in _PAIR_HEADS for i in range(start, end))
+    if pair and end + 1 < n and norms[end] in _AND and _placey(classes[end + 1]):
+        end += 2
+        while end < n and classes[end] in {"PLACE_I", "PLACE_B"} and end - start < 12:
+            end += 1
+    while end > start and (
+        norms[end - 1] in _CONNECTORS or norms[end - 1] in _AND or doc[end - 1].is_punct
+    ):
+        end -= 1
+    # 1b. "the gas station on the western highway": a landmark placed by a named place
+    if end < n - 1 and classes[end - 1] == "LM" and norms[end] in _PLACED_BY:
+        j = end + 1
+        if j < n - 1 and classes[j] == "DET":
+            j += 1
+        if j < n and classes[j] == "PLACE_B":
+            j += 1
+            while j < n and classes[j] == "PLACE_I":
+                j += 1
+            end = j
+    # 2. a leading attaching word is dropped
+    while (
+        start < end - 1
+        and norms[start] in _LEADING_ATTACH
+        and not (norms[start + 1] == "front" and norms[start] in {"in", "eena"})
+    ):
+        start += 1
+    # 3. relation words just before are pulled in ("corner of", "in front of", "frente a")
+    i = start
+    if i >= 2 and norms[i - 1] in _RELATION_LINKS and norms[i - 2] in _LEFT_RELATIONS:
+        i -= 2
+        if i >= 1 and norms[i] == "front" and norms[i - 1] in {"in", "eena"}:
+            i -= 1
+    elif i >= 1 and norms[i - 1] in _LEFT_RELATIONS:
+        i -= 1
+    start = i
+    # 4. "la esquina" not "esquina": the article belongs to the span
+    if start >= 1 and classes[start - 1] == "DET" and classes[start] != "DET":
+        start -= 1
+    # 5. "the road to armenia": a landmark noun linked to the predicted place comes along
+    if start >= 2 and norms[start - 1] in _COMPOUND_LINKS and classes[start - 2] == "LM":
+        j = start - 2
+        k = j
+        while k >= 1 and j - k < 2 and classes[k - 1] in {"O", "LM"} and doc[k - 1].is_alpha:
+            k -= 1
+        if k >= 1 and classes[k - 1] == "DET":
+            start = k - 1
+        elif j >= 1 and classes[j - 1] == "DET":
+            start = j - 1
+        else:
+            start = j
+    if start >= end:
+        return None
+    return start, end
+
+
+def from_gazetteer(doc: Doc) -> tuple[int, int] | None:
+    """The first known place the message attaches with a preposition or relation word."""
+    for i, token in enumerate(doc):
+        if token.lemma_ != "PLACE_B":
+            continue
+        end = i + 1
+        while end < len(doc) and doc[end].lemma_ == "PLACE_I":
+            end += 1
+        start = i
+        if start >= 1 and doc[start - 1].lemma_ == "DET":
+            start -= 1
+        if start == 0 or doc[start - 1].lemma_ not in {"ATT", "REL"}:
+            continue  # the subject of the sentence ("the bar sells to kids"), not a place
+        return refine(doc, start, end)
+    return None
+
+
+def span_of(doc: Doc, bounds: tuple[int, int]) -> Span:
+    return doc[bounds[0] : bounds[1]]

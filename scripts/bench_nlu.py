@@ -1,0 +1,231 @@
+"""Benchmark the NLU engines side by side on the same messages (a benchmark, not a test).
+
+    .venv/bin/python scripts/bench_nlu.py                      # embedded (+ keywords baseline)
+    .venv/bin/python scripts/bench_nlu.py --train              # also time a training from scratch
+    .venv/bin/python scripts/bench_nlu.py --train --rasa start # also Rasa: train, start, measure
+    .venv/bin/python scripts/bench_nlu.py --rasa-json FILE     # Rasa figures from bench_rasa.py
+    ... --write-docs                                           # rewrite docs/nlu-benchmark.md
+
+Messages are the held-out split's texts (`--repeat N` passes). Each engine is measured in a
+fresh Python process, so its load time includes importing its libraries and its peak memory
+(VmHWM, the resident high-water mark) is its own. Latency is per `parse()` call, one message
+at a time after a warm-up; throughput is sequential messages per second. The Rasa half runs
+scripts/bench_rasa.py (the Rasa engine's own benchmark), whose memory figure is the Rasa
+server process's and whose latency includes the HTTP round trip to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DOC = ROOT / "docs" / "nlu-benchmark.md"
+
+
+def _peak_rss_mb() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _texts(repeat: int) -> list[str]:
+    from nlu.training_data import load, split_dir
+
+    return [ex.text for ex in load(split_dir("test")).examples] * repeat
+
+
+def worker(engine_name: str, cache: str | None, repeat: int) -> dict[str, Any]:
+    """Runs in a fresh process: load the engine, parse every message, report figures."""
+    started = time.perf_counter()
+    from nlu.loader import load_engine
+
+    engine = load_engine(engine_name, cache=Path(cache) if cache else None)
+    engine.parse("warm up")
+    load_s = time.perf_counter() - started
+    texts = _texts(repeat)
+    for text in texts[:20]:
+        engine.parse(text)
+    latencies: list[float] = []
+    t_all = time.perf_counter()
+    for text in texts:
+        t0 = time.perf_counter()
+        engine.parse(text)
+        latencies.append((time.perf_counter() - t0) * 1000)
+    total = time.perf_counter() - t_all
+    latencies.sort()
+    p99 = latencies[min(len(latencies) - 1, round(0.99 * (len(latencies) - 1)))]
+    return {
+        "engine": engine_name,
+        "messages": len(texts),
+        "load_s": round(load_s, 2),
+        "p50_ms": round(statistics.median(latencies), 3),
+        "p99_ms": round(p99, 3),
+        "msgs_per_s": round(len(texts) / total, 1),
+        "peak_rss_mb": round(_peak_rss_mb(), 1),
+    }
+
+
+def _run_worker(engine: str, cache: Path | None, repeat: int) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--worker", engine, "--repeat", str(repeat)]
+    if cache:
+        cmd += ["--cache", str(cache)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)  # noqa: S603
+    if proc.returncode != 0:
+        raise SystemExit(f"{engine} worker failed:\n{proc.stderr}")
+    figures: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return figures
+
+
+def _train_embedded(cache: Path) -> dict[str, Any]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    cmd = [sys.executable, "-m", "bot.cli", "nlu", "train", "--force", "--cache", str(cache)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)  # noqa: S603
+    took = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"training failed:\n{proc.stderr}")
+    peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
+    return {"train_s": round(took, 1), "train_peak_rss_mb": round(peak / 1024, 1)}
+
+
+def _rasa(mode: str, repeat: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="bench-nlu-rasa-") as scratch:
+        out = Path(scratch) / "rasa.json"
+        cmd = [sys.executable, str(ROOT / "scripts" / "bench_rasa.py"), "--json", str(out)]
+        cmd += ["--repeat", str(repeat)]
+        if mode == "start":
+            cmd += ["--train", "--start"]
+        proc = subprocess.run(cmd, cwd=ROOT, check=False)  # noqa: S603
+        if proc.returncode != 0 or not out.exists():
+            return {"engine": "rasa", "error": "scripts/bench_rasa.py failed (see above)"}
+        figures: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
+        return figures
+
+
+ROWS = [
+    ("training time (s)", "train_s"),
+    ("load time (s)", "load_s"),
+    ("parse latency p50 (ms)", "p50_ms"),
+    ("parse latency p99 (ms)", "p99_ms"),
+    ("throughput (messages/s)", "msgs_per_s"),
+    ("peak memory, serving (MB RSS)", "peak_rss_mb"),
+    ("peak memory, training (MB RSS)", "train_peak_rss_mb"),
+    ("messages parsed", "messages"),
+]
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    names = [r.get("engine", "?") for r in results]
+    lines = ["| measure | " + " | ".join(names) + " |", "| --- |" + " --- |" * len(names)]
+    for label, key in ROWS:
+        cells = []
+        for r in results:
+            value = r.get(key)
+            if key == "peak_rss_mb" and value is None:
+                value = r.get("server_peak_rss_mb")
+            cells.append("n/a" if value is None else str(value))
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--cache", help="model cache for the embedded engine")
+    parser.add_argument("--repeat", type=int, default=3, help="passes over the test messages")
+    parser.add_argument("--train", action="store_true", help="time a training from scratch")
+    parser.add_argument(
+        "--rasa",
+        choices=("off", "running", "start"),
+        default="off",
+        help="running: measure the server at RASA_URL; start: train and start one",
+    )
+    parser.add_argument("--rasa-json", type=Path, help="Rasa figures from bench_rasa.py --json")
+    parser.add_argument("--no-keywords", action="store_true", help="skip the keyword baseline")
+    parser.add_argument("--write-docs", action="store_true", help=f"rewrite {DOC.name}")
+    args = parser.parse_args()
+
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.cache, args.repeat)))
+        return
+
+    results: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="bench-nlu-") as scratch:
+        cache = Path(args.cache) if args.cache else None
+        embedded: dict[str, Any] = {}
+        if args.train:
+            cache = Path(scratch) / "cache"
+            embedded.update(_train_embedded(cache))
+        embedded.update(_run_worker("embedded", cache, args.repeat))
+        results.append(embedded)
+    if args.rasa_json:
+        results.append(json.loads(args.rasa_json.read_text(encoding="utf-8")))
+    elif args.rasa != "off":
+        results.append(_rasa(args.rasa, args.repeat))
+    if not args.no_keywords:
+        results.append(_run_worker("keywords", None, args.repeat))
+
+    text = table(results)
+    print(text)
+    rasa = next((r for r in results if r.get("engine") == "rasa" and "msgs_per_s" in r), None)
+    if rasa and rasa.get("msgs_per_s"):
+        ratio = embedded["msgs_per_s"] / rasa["msgs_per_s"]
+        print(f"\nembedded throughput = {ratio:.1f} x Rasa's")
+    if args.write_docs:
+        _write_docs(text, results, sys.argv[1:])
+
+
+def _write_docs(text: str, results: list[dict[str, Any]], argv: list[str]) -> None:
+    command = "python scripts/bench_nlu.py " + " ".join(a for a in argv if a != "--write-docs")
+    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    body = [
+        "# NLU benchmark: the embedded engine beside Rasa",
+        "",
+        "Generated by `scripts/bench_nlu.py` (a benchmark, not a test). Regenerate with:",
+        "",
+        "```sh",
+        f".venv/bin/{command.strip()} --write-docs",
+        "```",
+        "",
+        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {machine}; "
+        f"1-minute load average at the end: {load:.1f} (the machine is shared, so absolute "
+        "times are pessimistic).",
+        "",
+        text,
+        "",
+        "How each figure is taken: each engine runs in a fresh process; load time is import +",
+        "model load + first parse; latency is one `parse()` call at a time over the held-out",
+        "messages after 20 warm-up calls; throughput is sequential messages per second;",
+        "peak memory is the process's resident high-water mark (VmHWM). Rasa's figures come",
+        "from `scripts/bench_rasa.py`: its memory is the Rasa server's, and its latency",
+        "includes the HTTP round trip the service would pay too.",
+        "",
+    ]
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    existing = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
+    marker = "<!-- notes below are kept when the figures are regenerated -->"
+    notes = existing.split(marker, 1)[1] if marker in existing else "\n"
+    DOC.write_text("\n".join(body) + marker + notes, encoding="utf-8")
+    print(f"wrote {DOC}")
+    _ = results
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""Write docs/nlu-evaluation.md: the engines side by side on the held-out test split.
+
+    .venv/bin/python scripts/nlu_eval_doc.py                 # embedded + keyword baseline,
+                                                             # and Rasa if a server answers
+    .venv/bin/python scripts/nlu_eval_doc.py --rasa start    # train (if needed) and start Rasa
+                                                             # (scripts/rasa-env.sh), then stop it
+
+Every figure comes from `nlu.evaluate` (the code behind `safercity nlu evaluate`), so
+`safercity nlu evaluate --engine rasa` prints the same numbers for one engine. Rasa is only
+reported when its server answered every message itself: a result the adapter produced by
+falling back to the embedded engine is never counted as Rasa's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from nlu.evaluate import Report, evaluate  # noqa: E402
+from nlu.loader import load_engine  # noqa: E402
+from nlu.training_data import load, split_dir  # noqa: E402
+
+DOC = ROOT / "docs" / "nlu-evaluation.md"
+ENV_SH = ROOT / "scripts" / "rasa-env.sh"
+BASH = shutil.which("bash") or "/bin/bash"
+
+SUMMARY = [
+    ("macro-F1 (11 report categories)", lambda r: r.macro_f1, 0.90),
+    ("accuracy: category or none", lambda r: r.accuracy, 0.90),
+    ("accuracy, English", lambda r: r.accuracy_by_language.get("en", 0.0), 0.90),
+    ("accuracy, Kriol", lambda r: r.accuracy_by_language.get("bzj", 0.0), 0.90),
+    ("accuracy, Spanish", lambda r: r.accuracy_by_language.get("es", 0.0), 0.90),
+    ("intent accuracy (with conversational intents)", lambda r: r.intent_accuracy, None),
+    ("language identification accuracy", lambda r: r.language_accuracy, None),
+    ("urgency recall", lambda r: r.urgency.recall, 0.95),
+    ("urgency precision", lambda r: r.urgency.precision, None),
+    ("location span F1, exact", lambda r: r.location_exact.f1, 0.90),
+    ("location span F1, token overlap", lambda r: r.location_token.f1, None),
+    ("expected calibration error (lower is better)", lambda r: r.ece, None),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _rasa_report(url: str) -> tuple[Report | None, str]:
+    from nlu.rasa_engine import RasaEngine
+
+    examples = load(split_dir("test")).examples
+    with RasaEngine(url, timeout=30.0, connect_timeout=2.0) as engine:
+        if not engine.ready():
+            return None, f"no Rasa server answered at {url}"
+        report = evaluate(engine, examples)
+        if engine.stats.parsed_by_fallback:
+            return None, (
+                f"the Rasa server failed on {engine.stats.parsed_by_fallback} messages; "
+                "not reported"
+            )
+    return report, ""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rasa", choices=("off", "running", "start"), default="running")
+    parser.add_argument("--rasa-url", default=os.environ.get("RASA_URL", "http://127.0.0.1:5005"))
+    parser.add_argument("--output", type=Path, default=DOC)
+    args = parser.parse_args()
+
+    examples = load(split_dir("test")).examples
+    reports: list[Report] = [
+        evaluate(load_engine("embedded"), examples),
+        evaluate(load_engine("keywords"), examples),
+    ]
+    rasa_note = "not run (`--rasa off`)"
+    if args.rasa != "off":
+        url = args.rasa_url
+        env = dict(os.environ)
+        if args.rasa == "start":
+            port = _free_port()
+            env["RASA_PORT"] = str(port)
+            url = f"http://127.0.0.1:{port}"
+            subprocess.run([BASH, str(ENV_SH), "train"], env=env, check=True)  # noqa: S603
+            subprocess.run([BASH, str(ENV_SH), "start"], env=env, check=True)  # noqa: S603
+        try:
+            rasa, rasa_note = _rasa_report(url)
+        finally:
+            if args.rasa == "start":
+                subprocess.run([BASH, str(ENV_SH), "stop"], env=env, check=False)  # noqa: S603
+        if rasa is not None:
+            reports.insert(1, rasa)
+            rasa_note = ""
+    text = render(reports, len(examples), rasa_note, sys.argv[1:])
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text, encoding="utf-8")
+    print(text)
+
+
+def render(reports: list[Report], n: int, rasa_note: str, argv: list[str]) -> str:
+    names = [r.engine for r in reports]
+    command = " ".join(["scripts/nlu_eval_doc.py", *argv]).strip()
+    lines = [
+        "# NLU evaluation: the engines side by side on the held-out split",
+        "",
+        f"{n} held-out messages from `nlu/data/test` (never used in training or tuning), "
+        f"scored {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Regenerate with:",
+        "",
+        "```sh",
+        f".venv/bin/python {command}",
+        "# one engine, with its confusion matrix and first mistakes:",
+        ".venv/bin/safercity nlu evaluate --engine embedded --errors 20",
+        "```",
+        "",
+    ]
+    if rasa_note:
+        lines += [f"**Rasa: {rasa_note}.**", ""]
+    lines += [
+        "| measure | target | " + " | ".join(f"`{name}`" for name in names) + " |",
+        "| --- | --- |" + " --- |" * len(names),
+    ]
+    for label, get, target in SUMMARY:
+        cells = [f"{get(r):.3f}" for r in reports]
+        goal = f">= {target:.2f}" if target is not None else ""
+        lines.append(f"| {label} | {goal} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "`keywords` is the first rule-based engine (nlu/keyword_engine.py), kept as a baseline.",
+        "Definitions: nlu/evaluate.py. A conversational message (greet, thanks, stop...) is",
+        "right for the category figures when the engine gives it no category; macro-F1 is the",
+        "mean F1 of the report categories present in the split. Exact span F1 counts a place",
+        "only when the predicted span equals the annotated one character for character; token",
+        "overlap gives credit word by word.",
+        "",
+        "## Details per engine",
+        "",
+    ]
+    for report in reports:
+        lines.append(report.to_markdown())
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
