@@ -592,3 +592,25 @@ def test_an_ambiguous_place_name_needs_a_choice(
         report = session.get(Report, seeded.report_id)
         assert report is not None
         assert (report.place, report.district) == ("San Felipe, Toledo District", "Toledo")
+
+
+def test_a_refused_correction_keeps_what_was_typed(
+    app_client: TestClient, as_role: Any, seed: Any
+) -> None:
+    seeded = seed(address="+5016500022")
+    as_role("reviewer")
+    html = page_of(app_client, seeded.conversation_id)
+    refused = app_client.post(
+        f"/staff/reports/{seeded.report_id}/edit",
+        data={
+            "csrf_token": csrf_of(html),
+            "version": version_of(html),
+            "category": "violence",
+            "urgent": "1",
+            "place_query": "xyzzy nowhere",
+        },
+    )
+    assert refused.status_code == 422
+    assert '<option value="violence" selected>' in refused.text
+    assert 'value="xyzzy nowhere"' in refused.text
+    assert 'name="urgent" value="1" checked' in refused.text
