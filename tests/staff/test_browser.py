@@ -275,6 +275,18 @@ def test_review_an_urgent_report_end_to_end(
     assert "status: referred" in table
     assert "category: violence" in table
     _shot(page, viewport, "6-audit")
+
+    # the supervisor's other pages
+    page.click("nav >> text=Users")
+    page.wait_for_url(f"{base}/staff/users")
+    assert "rosa" in page.inner_text("table.users")
+    _shot(page, viewport, "7-users")
+    page.click("nav >> text=Export")
+    page.wait_for_url(f"{base}/staff/export")
+    with page.expect_download() as download:
+        page.click("text=reports.csv")
+    assert download.value.suggested_filename == "safercity-reports.csv"
+    _shot(page, viewport, "8-export")
     context.close()
 
     with runtime.session_factory() as session:
@@ -314,7 +326,7 @@ def test_the_queue_announces_new_flags_without_reloading(
         session.commit()
     page.clock.run_for(31_000)
     page.wait_for_selector("#queue-news.urgent", state="visible")
-    _shot(page, "phone", "7-queue-news")
+    _shot(page, "phone", "9-queue-news")
     page.click("#queue-news a")
     page.wait_for_selector("text=BZ-N3WW")
     assert page.locator("#queue-news").is_hidden()
