@@ -227,3 +227,17 @@ def test_every_synonym_resolves_in_the_gazetteer() -> None:
         if canonical not in roads and gazetteer.resolve(canonical) is None
     ]
     assert unresolved == []
+
+
+def test_places_yml_is_regenerated_from_the_current_gazetteer() -> None:
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "scripts" / "nlu_places_yml.py"
+    spec = importlib.util.spec_from_file_location("nlu_places_yml", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    expected = module.render(*module.build())
+    actual = module.OUT.read_text(encoding="utf-8")
+    assert actual == expected, "run: .venv/bin/python scripts/nlu_places_yml.py"
