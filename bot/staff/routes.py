@@ -402,7 +402,16 @@ def router(runtime: Runtime) -> APIRouter:
         if is_open and closes is not None:
             minutes = int((closes - now).total_seconds() // 60)
             remaining = f"{minutes // 60} h {minutes % 60:02d} min"
-        return {"open": is_open, "closes": closes, "last": last, "remaining": remaining}
+        # Outside the window the sender uses the approved template, when one is configured.
+        template = bool(settings.twilio_whatsapp_template_sid)
+        return {
+            "open": is_open,
+            "closes": closes,
+            "last": last,
+            "remaining": remaining,
+            "template": template,
+            "can_send": is_open or template,
+        }
 
     def conversation_page(
         session: Session,
@@ -849,9 +858,10 @@ def router(runtime: Runtime) -> APIRouter:
             if reporter.stopped:
                 return refuse("The citizen opted out (STOP): no message may be sent to them.")
             window = whatsapp_window(reporter, utcnow())
-            if window is not None and not window["open"]:
+            if window is not None and not window["can_send"]:
                 return refuse(
-                    "WhatsApp's 24-hour window is closed: a free-text reply cannot be sent "
+                    "WhatsApp's 24-hour window is closed and no approved template is "
+                    "configured: a free-text reply cannot be sent "
                     "until the citizen writes again."
                 )
             row = enqueue(

@@ -12,7 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
-from bot.runtime import Runtime
+from bot.app import create_app
+from bot.runtime import Runtime, build_runtime
+from nlu.keyword_engine import KeywordEngine
 from nlu.types import LocationResult, PlaceCandidate
 from storage.models import (
     AuditEntry,
@@ -25,7 +27,7 @@ from storage.models import (
     ReportEvent,
 )
 from storage.types import utcnow
-from tests.staff.conftest import csrf_of, days_ago, version_of
+from tests.staff.conftest import csrf_of, days_ago, login, staff_settings, version_of
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror="alert(1)"> & {{ 7*7 }}'
 
@@ -614,3 +616,34 @@ def test_a_refused_correction_keeps_what_was_typed(
     assert '<option value="violence" selected>' in refused.text
     assert 'value="xyzzy nowhere"' in refused.text
     assert 'name="urgent" value="1" checked' in refused.text
+
+
+def test_outside_whatsapps_window_a_configured_template_carries_the_reply(
+    db_url: str, seed: Any, users: dict[str, int], staff_runtime: Runtime
+) -> None:
+    runtime = build_runtime(
+        staff_settings(db_url, twilio_whatsapp_template_sid="HX" + "0" * 32),
+        nlu=KeywordEngine(),
+    )
+    try:
+        stale = seed(address="+5016500023", channel="whatsapp", last_inbound_at=days_ago(3))
+        with TestClient(
+            create_app(runtime=runtime), base_url="https://testserver", follow_redirects=False
+        ) as client:
+            assert login(client, "reviewer").status_code == 303
+            html = client.get(f"/staff/conversations/{stale.conversation_id}").text
+            assert "goes out inside the approved template message" in html
+            response = client.post(
+                f"/staff/conversations/{stale.conversation_id}/reply",
+                data={"csrf_token": csrf_of(html), "text": "Are you safe now?"},
+            )
+            assert response.status_code == 303
+        with runtime.session_factory() as session:
+            row = session.scalars(select(OutboxMessage)).one()
+            assert (row.channel, row.text, row.status) == (
+                "whatsapp",
+                "Are you safe now?",
+                "queued",
+            )
+    finally:
+        runtime.engine.dispose()
