@@ -52,13 +52,15 @@ def cmd_outbox_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.outbox import run_worker
     from bot.runtime import open_store
 
-    _, session_factory = open_store(settings)
+    engine, session_factory = open_store(settings)
     try:
         attempted = asyncio.run(
             run_worker(session_factory, settings, once=args.once, interval=args.interval)
         )
     except KeyboardInterrupt:
         return 0
+    finally:
+        engine.dispose()
     if args.once:
         print(f"outbox: {attempted} message(s) attempted")
     return 0
@@ -68,8 +70,11 @@ def cmd_outbox_status(_args: argparse.Namespace, settings: Settings) -> int:
     from bot.outbox import print_status
     from bot.runtime import open_store
 
-    _, session_factory = open_store(settings)
-    return print_status(session_factory, sys.stdout)
+    engine, session_factory = open_store(settings)
+    try:
+        return print_status(session_factory, sys.stdout)
+    finally:
+        engine.dispose()
 
 
 def add_commands(sub: Any) -> None:
