@@ -102,7 +102,10 @@ class OutboxWorker:
         if address is None:
             return _Job(row.id, row.channel, row.text, None, "no contact address is kept")
         recipient = Recipient(
-            channel=row.channel, address=address, last_inbound_at=reporter.last_inbound_at
+            channel=row.channel,
+            address=address,
+            last_inbound_at=reporter.last_inbound_at,
+            template_sid=row.template_sid,
         )
         return _Job(row.id, row.channel, row.text, recipient)
 

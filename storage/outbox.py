@@ -276,6 +276,19 @@ def pending(session: Session) -> Sequence[OutboxMessage]:
     )
 
 
+def requeue_as_template(
+    session: Session, row: OutboxMessage, *, template_sid: str, reason: str
+) -> None:
+    """Send a row again as an approved template (WhatsApp refused free text: the person's
+    24-hour window had closed although the store thought it open)."""
+    row.template_sid = template_sid
+    row.template_variables = {"1": row.text}
+    row.status = "queued"
+    row.next_attempt_at = utcnow()
+    row.last_error = reason[:MAX_ERROR]
+    _set_message_status(session, row, "queued")
+
+
 def requeue(session: Session, *, outbox_id: int) -> OutboxMessage | None:
     """Send a failed row again (a supervisor's decision after fixing the cause)."""
     row = session.get(OutboxMessage, outbox_id)

@@ -18,6 +18,7 @@ class Recipient:
     channel: str
     address: str  # phone number or chat id: never log it
     last_inbound_at: datetime | None = None
+    template_sid: str | None = None  # send this approved template whatever the window
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import replace
 
 from fastapi import APIRouter, Request, Response
@@ -14,7 +15,7 @@ from actions.messages import Attachment, InboundMessage, Pin
 from bot import flood
 from bot.channels.outbound_text import to_gsm7, without_control
 from bot.channels.segments import split_sms
-from bot.channels.twilio_rest import STATUS_PATH, fetch_media
+from bot.channels.twilio_rest import STATUS_PATH, WINDOW_CODES, fetch_media
 from bot.runtime import Runtime
 from bot.settings import Settings
 from storage import outbox
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/webhooks/twilio"
 WHATSAPP_PREFIX = "whatsapp:"
+MEDIA_BUDGET = 8.0  # seconds spent fetching photos in one webhook request
+WINDOW_ERRORS = frozenset(str(code) for code in WINDOW_CODES)
 # Twilio's default opt-out and opt-in keywords on SMS long codes: Twilio answers these itself
 # and blocks (or unblocks) the number at its end. CANCEL is an opt-out there, so on SMS it
 # means STOP here too (on WhatsApp, where Twilio does no keyword handling, it cancels the
@@ -138,12 +141,18 @@ def _signed(settings: Settings, request: Request, path: str, params: dict[str, s
 
 
 def _with_media(inbound: InboundMessage, settings: Settings) -> InboundMessage:
-    """Fetch the photos Twilio holds (with the account's credentials) into the media dir."""
-    attachments = tuple(
-        fetch_media(a, settings, inbound.channel) if a.kind == "photo" else a
-        for a in inbound.attachments
-    )
-    return replace(inbound, attachments=attachments)
+    """Fetch the photos Twilio holds (with the account's credentials) into the media dir.
+
+    Twilio gives up on a webhook after 15 s: photos not fetched within MEDIA_BUDGET keep
+    their URL (recorded with the message) instead of delaying the answer.
+    """
+    deadline = time.monotonic() + MEDIA_BUDGET
+    attachments: list[Attachment] = []
+    for attachment in inbound.attachments:
+        if attachment.kind == "photo" and time.monotonic() < deadline:
+            attachment = fetch_media(attachment, settings, inbound.channel)
+        attachments.append(attachment)
+    return replace(inbound, attachments=tuple(attachments))
 
 
 def router(runtime: Runtime) -> APIRouter:
@@ -198,6 +207,23 @@ def router(runtime: Runtime) -> APIRouter:
 
 
 def _apply_status(runtime: Runtime, sid: str, status: str, error_code: str | None) -> None:
+    template = runtime.settings.twilio_whatsapp_template_sid
     with runtime.session_factory() as session:
-        outbox.apply_status(session, provider_message_id=sid, status=status, error_code=error_code)
+        row = outbox.apply_status(
+            session, provider_message_id=sid, status=status, error_code=error_code
+        )
+        if (
+            row is not None
+            and row.channel == "whatsapp"
+            and row.status in {"failed", "undelivered"}
+            and error_code in WINDOW_ERRORS
+            and template
+            and row.template_sid is None
+        ):
+            outbox.requeue_as_template(
+                session,
+                row,
+                template_sid=template,
+                reason=f"WhatsApp refused free text (error {error_code}): resent as template",
+            )
         session.commit()

@@ -35,7 +35,7 @@ STATUS_PATH = "/webhooks/twilio/status"
 WHATSAPP_PREFIX = "whatsapp:"
 WHATSAPP_WINDOW = timedelta(hours=24)
 MAX_MEDIA_BYTES = 10 * 1024 * 1024
-MEDIA_TIMEOUT = 10.0
+MEDIA_TIMEOUT = 5.0
 # Twilio error codes that mean "this person cannot get messages from us": stop trying.
 OPTED_OUT_CODES = frozenset({21610})
 # Outside the WhatsApp session window (free text refused).
@@ -113,8 +113,8 @@ class TwilioSender:
         if not to.startswith(WHATSAPP_PREFIX):
             to = WHATSAPP_PREFIX + to
         params.update(to=to, from_=sender)
-        if outside_window(recipient):
-            template = settings.twilio_whatsapp_template_sid
+        if recipient.template_sid or outside_window(recipient):
+            template = recipient.template_sid or settings.twilio_whatsapp_template_sid
             if not template:
                 raise PermanentFailure(
                     "outside WhatsApp's 24-hour window and TWILIO_WHATSAPP_TEMPLATE_SID is unset"

@@ -241,6 +241,25 @@ def test_whatsapp_outside_the_window_uses_the_approved_template(
     assert sent.status == "sent"
 
 
+def test_whatsapp_refusing_free_text_resends_it_as_the_template(
+    client: TestClient, rt: Runtime, twilio_api: FakeTwilioApi
+) -> None:
+    talk(rt, "whatsapp", WA_PERSON)  # inside the window as far as the store knows
+    row_id = queue(rt, "whatsapp", WA_PERSON, "Your report was resolved.")
+    run_round(rt)
+    sid = row(rt, row_id).provider_message_id
+    assert sid is not None
+    assert status_callback(client, "status_whatsapp_failed_63016", sid) == 204
+    requeued = row(rt, row_id)
+    assert requeued.status == "queued"
+    assert requeued.template_sid == TEMPLATE_SID
+    assert run_round(rt) == 1
+    first, second = twilio_api.created()
+    assert first["Body"] == "Your report was resolved."
+    assert second["ContentSid"] == TEMPLATE_SID
+    assert row(rt, row_id).status == "sent"
+
+
 def test_whatsapp_outside_the_window_without_a_template_fails_visibly(
     channel_settings: Settings, nlu_engine: NluEngine, twilio_api: FakeTwilioApi
 ) -> None:
