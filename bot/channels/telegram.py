@@ -19,6 +19,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -155,22 +156,37 @@ def _largest_photo(message: Message) -> Attachment:
     return Attachment(kind="photo", content_type="image/jpeg", file_id=best.file_id)
 
 
+def _coordinates(latitude: object, longitude: object) -> tuple[float, float] | None:
+    """Finite coordinates on Earth, or None (a forged or broken update)."""
+    try:
+        lat, lon = float(latitude), float(longitude)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    if not (math.isfinite(lat) and math.isfinite(lon)):
+        return None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return lat, lon
+
+
 def _pin(message: Message, *, live: bool = False) -> Pin | None:
     if message.venue is not None:
         venue = message.venue
+        point = _coordinates(venue.location.latitude, venue.location.longitude)
+        if point is None:
+            return None
         return Pin(
-            lat=venue.location.latitude,
-            lon=venue.location.longitude,
-            label=venue.title or None,
-            address=venue.address or None,
+            lat=point[0],
+            lon=point[1],
+            label=str(venue.title or "")[:200] or None,
+            address=str(venue.address or "")[:200] or None,
         )
     if message.location is not None:
         location = message.location
-        return Pin(
-            lat=location.latitude,
-            lon=location.longitude,
-            live=live or bool(location.live_period),
-        )
+        point = _coordinates(location.latitude, location.longitude)
+        if point is None:
+            return None
+        return Pin(lat=point[0], lon=point[1], live=live or bool(location.live_period))
     return None
 
 
@@ -193,6 +209,8 @@ def to_inbound(update: Update) -> InboundMessage | None:
         if edited.chat.type != "private" or edited.location is None:
             return None
         pin = _pin(edited, live=True)
+        if pin is None:
+            return None
         return InboundMessage(
             channel=CHANNEL,
             address=str(edited.chat.id),

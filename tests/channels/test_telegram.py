@@ -242,6 +242,35 @@ def test_malformed_update_is_a_bad_request(client: TestClient, rt: Runtime, body
     assert count(rt, Message) == 0
 
 
+@pytest.mark.parametrize(
+    "message",
+    ["just a string", {"chat": 5}, {"message_id": 1, "date": 1, "chat": "x"}],
+    ids=["string", "missing-fields", "chat-not-an-object"],
+)
+def test_broken_message_inside_an_update_is_a_bad_request(
+    client: TestClient, rt: Runtime, message: object
+) -> None:
+    response = post_update(client, {"update_id": 42, "message": message})
+    assert response.status_code == 400
+    assert count(rt, Message) == 0
+
+
+@pytest.mark.parametrize(
+    "location",
+    [{"latitude": "abc", "longitude": 1}, {"latitude": 91.0, "longitude": 0}, {"latitude": 1}],
+    ids=["not-a-number", "off-the-planet", "no-longitude"],
+)
+def test_impossible_pin_is_not_taken_as_a_place(
+    client: TestClient, rt: Runtime, location: dict[str, object]
+) -> None:
+    update = load_update("location")
+    update["message"]["location"] = location
+    response = post_update(client, update)
+    assert response.status_code in {200, 400}
+    for message in inbound_messages(rt):
+        assert message.location is None
+
+
 def test_bot_api_outage_leaves_the_reply_in_the_outbox(
     client: TestClient, rt: Runtime, telegram_api: FakeTelegramApi
 ) -> None:
