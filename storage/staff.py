@@ -300,13 +300,19 @@ def recently_audited(
     )
 
 
-def resolve_flags(session: Session, *, conversation_id: int, actor: str, now: datetime) -> int:
-    """Close the conversation's open flags (its report reached a decision)."""
-    result = session.execute(
-        update(Flag)
-        .where(Flag.conversation_id == conversation_id, Flag.resolved_at.is_(None))
-        .values(resolved_at=now, resolved_by=actor)
-    )
+def resolve_flags(
+    session: Session,
+    *,
+    conversation_id: int,
+    actor: str,
+    now: datetime,
+    reasons: tuple[str, ...] | None = None,
+) -> int:
+    """Close the conversation's open flags (all, or those with one of `reasons`)."""
+    stmt = update(Flag).where(Flag.conversation_id == conversation_id, Flag.resolved_at.is_(None))
+    if reasons is not None:
+        stmt = stmt.where(Flag.reason.in_(reasons))
+    result = session.execute(stmt.values(resolved_at=now, resolved_by=actor))
     return int(getattr(result, "rowcount", 0) or 0)
 
 

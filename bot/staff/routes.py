@@ -662,6 +662,10 @@ def router(runtime: Runtime) -> APIRouter:
             if after == before:
                 session.rollback()
                 return back_to(report, "unchanged")
+            try:  # the version-checked UPDATE: someone may have saved since we read it
+                session.flush()
+            except StaleDataError:
+                return conflict_page(session, staff, report_id, form)
             changed_before = {k: v for k, v in before.to_json().items() if after.to_json()[k] != v}
             changed_after = {k: after.to_json()[k] for k in changed_before}
             if report.sensitive and not before_sensitive(before):
@@ -672,6 +676,19 @@ def router(runtime: Runtime) -> APIRouter:
                     report=report,
                     detail=new_category,
                 )
+            # A human has now read the category; a resolved place is no longer unresolved.
+            settled = ("low_confidence",) + (
+                ("unresolved_location",) if report.lat is not None else ()
+            )
+            closed = store.resolve_flags(
+                session,
+                conversation_id=conversation.id,
+                actor=staff.username,
+                now=utcnow(),
+                reasons=settled,
+            )
+            if closed:
+                changed_after["flags_closed"] = closed
             add_report_event(
                 session,
                 report=report,
@@ -755,6 +772,10 @@ def router(runtime: Runtime) -> APIRouter:
                 return back_to(report, "unchanged")
             report.status = status
             report.duplicate_of_id = target.id if target is not None else None
+            try:  # the version-checked UPDATE: someone may have saved since we read it
+                session.flush()
+            except StaleDataError:
+                return conflict_page(session, staff, report_id, form)
             after: dict[str, Any] = {
                 "status": status,
                 "duplicate_of": target.reference if target else None,

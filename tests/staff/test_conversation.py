@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
@@ -146,9 +147,10 @@ def test_correcting_category_urgency_and_place_is_recorded_everywhere(
             "violence",
         )
         assert correction.location_text == "the hospital" and correction.urgent
-        # a report that became sensitive is flagged as such
-        reasons = list(session.scalars(select(Flag.reason)))
-        assert "sensitive" in reasons
+        # a report that became sensitive is flagged as such; the place is no longer unresolved
+        flags = {f.reason: f for f in session.scalars(select(Flag))}
+        assert flags["sensitive"].resolved_at is None
+        assert flags["unresolved_location"].resolved_by == "reviewer"
     html = app_client.get(response.headers["location"]).text
     assert "Report saved." in html
     assert "Violence" in html
@@ -486,17 +488,24 @@ def test_analysts_see_the_record_without_forms(
     assert "Correct the record" not in html and "Send reply" not in html
 
 
+RACING_FORMS = {
+    "edit": {"category": "road_safety", "place_query": "Belmopan Market and bus terminal"},
+    "status": {"status": "rejected", "note": "not in Belize"},
+}
+
+
+@pytest.mark.parametrize("form", list(RACING_FORMS))
 def test_a_save_racing_another_is_refused_by_the_database_too(
-    app_client: TestClient, as_role: Any, seed: Any, staff_runtime: Runtime
+    app_client: TestClient, as_role: Any, seed: Any, staff_runtime: Runtime, form: str
 ) -> None:
     """Both forms carry version 1 and pass the form check; the other save commits between
-    our read and our write: the version-checked UPDATE refuses ours."""
+    our read and our write (just before our flush): the version-checked UPDATE refuses ours."""
     seeded = seed(address="+5016500020")
     as_role("reviewer")
     html = page_of(app_client, seeded.conversation_id)
     raced: list[bool] = []
 
-    def other_staff_saves_first(session: Session) -> None:
+    def other_staff_saves_first(session: Session, *_: Any) -> None:
         if raced or not any(isinstance(obj, Report) for obj in session.dirty):
             return
         raced.append(True)
@@ -507,31 +516,26 @@ def test_a_save_racing_another_is_refused_by_the_database_too(
                 .values(category="stray_animals", version=Report.version + 1)
             )
 
-    event.listen(Session, "before_commit", other_staff_saves_first)
+    event.listen(Session, "before_flush", other_staff_saves_first)
     try:
         response = app_client.post(
-            f"/staff/reports/{seeded.report_id}/edit",
-            data={
-                "csrf_token": csrf_of(html),
-                "version": version_of(html),
-                "category": "road_safety",
-                "place_query": "Belmopan Market and bus terminal",
-            },
+            f"/staff/reports/{seeded.report_id}/{form}",
+            data={"csrf_token": csrf_of(html), "version": version_of(html), **RACING_FORMS[form]},
         )
     finally:
-        event.remove(Session, "before_commit", other_staff_saves_first)
+        event.remove(Session, "before_flush", other_staff_saves_first)
     assert raced == [True]
     assert response.status_code == 409
     assert "Changed by someone else" in response.text
     with staff_runtime.session_factory() as session:
         report = session.get(Report, seeded.report_id)
         assert report is not None
-        assert (report.category, report.version) == ("stray_animals", 2)
+        assert (report.category, report.status, report.version) == ("stray_animals", "new", 2)
         assert list(session.scalars(select(NluCorrection))) == []
-        assert (
-            list(session.scalars(select(AuditEntry).where(AuditEntry.action == "report.edit")))
-            == []
-        )
+        assert [
+            a for a in session.scalars(select(AuditEntry.action)) if a.startswith("report")
+        ] == []
+        assert list(session.scalars(select(Flag).where(Flag.resolved_at.is_not(None)))) == []
 
 
 def test_place_search_suggests_gazetteer_places(
@@ -647,3 +651,32 @@ def test_outside_whatsapps_window_a_configured_template_carries_the_reply(
             )
     finally:
         runtime.engine.dispose()
+
+
+def test_a_reviewed_category_closes_low_confidence_but_not_urgent(
+    app_client: TestClient, as_role: Any, seed: Any, staff_runtime: Runtime
+) -> None:
+    seeded = seed(
+        address="+5016500024", reasons=("low_confidence", "urgent"), place=None, lat=None, lon=None
+    )
+    seed(address="+5016500025", reasons=("low_confidence",))  # another conversation
+    as_role("reviewer")
+    html = page_of(app_client, seeded.conversation_id)
+    response = app_client.post(
+        f"/staff/reports/{seeded.report_id}/edit",
+        data={
+            "csrf_token": csrf_of(html),
+            "version": version_of(html),
+            "category": "road_safety",
+            "urgent": "1",
+        },
+    )
+    assert response.status_code == 303
+    with staff_runtime.session_factory() as session:
+        open_reasons = {
+            (f.conversation_id, f.reason)
+            for f in session.scalars(select(Flag).where(Flag.resolved_at.is_(None)))
+        }
+    assert (seeded.conversation_id, "urgent") in open_reasons
+    assert (seeded.conversation_id, "low_confidence") not in open_reasons
+    assert len([r for c, r in open_reasons if r == "low_confidence"]) == 1

@@ -40,7 +40,7 @@
         .bindPopup(document.createTextNode(other.reference))
         .addTo(map);
     });
-    if (bounds.length > 1) { map.fitBounds(bounds, { padding: [30, 30], maxZoom: 16 }); }
+    if (bounds.length > 1) { map.fitBounds(bounds, { paddingTopLeft: [30, 50], paddingBottomRight: [30, 20], maxZoom: 16 }); }
     else if (bounds.length) { map.setView(bounds[0], 15); }
     else { map.setView([17.25, -88.77], 8); }  // all of Belize, its districts outlined
     if (data.districts) {
