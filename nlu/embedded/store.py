@@ -1,10 +1,10 @@
 """Where trained models live, and training them when the data or the code changed.
 
 A model is cached in `<cache>/<key>/` where the key hashes the training data files, the
-place names the location tagger knows and CODE_VERSION. `<cache>` is `$SAFERCITY_NLU_CACHE`
-if set, else `$XDG_CACHE_HOME/safercity/nlu` (default `~/.cache/safercity/nlu`). A model is
-written to a temporary directory and renamed into place, so concurrent processes never see a
-half-written model.
+gazetteer's data files (the place names the location tagger knows) and CODE_VERSION.
+`<cache>` is `$SAFERCITY_NLU_CACHE` if set, else `$XDG_CACHE_HOME/safercity/nlu` (default
+`~/.cache/safercity/nlu`). A model is written to a temporary directory and renamed into
+place, so concurrent processes never see a half-written model.
 """
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ from typing import Any
 
 from nlu.training_data import NluData, data_files, fingerprint, load, split_dir
 
-# Bump when a change to the engine's code makes cached models stale.
-CODE_VERSION = "embedded-2"
+# Bump when a change to the engine's code makes cached models stale; the sources that shape
+# training (features, cue lists, training loop) are hashed into the key as well.
+CODE_VERSION = "embedded-3"
+_TRAINING_SOURCES = ("components.py", "rules.py", "train.py")
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +57,19 @@ def place_phrases(data: NluData) -> list[str]:
     return sorted(p.strip() for p in phrases if p and p.strip())
 
 
-def model_key(train_dir: Path, phrases: list[str]) -> str:
+PLACES_DATA = Path(__file__).resolve().parent.parent / "places" / "data"
+
+
+def model_key(train_dir: Path) -> str:
+    """Hash of the code, the training files and the gazetteer's data files (the place
+    names the location tagger learns from): cheap, no YAML parsing."""
     digest = hashlib.sha256()
     digest.update(CODE_VERSION.encode())
+    here = Path(__file__).resolve().parent
+    digest.update(fingerprint(here / name for name in _TRAINING_SOURCES).encode())
     digest.update(fingerprint(data_files(train_dir)).encode())
-    digest.update("\n".join(phrases).encode("utf-8"))
+    if PLACES_DATA.is_dir():
+        digest.update(fingerprint(p for p in PLACES_DATA.iterdir() if p.is_file()).encode())
     return digest.hexdigest()[:16]
 
 
@@ -80,14 +90,14 @@ def ensure_model(
     from nlu.embedded.train import train_model
 
     train_dir = train_dir or split_dir("train")
-    data = load(train_dir)
-    phrases = place_phrases(data)
-    key = model_key(train_dir, phrases)
+    key = model_key(train_dir)
     root = root or cache_root()
     target = root / key
     if not force and (target / "meta.json").is_file():
         meta: dict[str, Any] = json.loads((target / "meta.json").read_text(encoding="utf-8"))
         return target, meta, False
+    data = load(train_dir)
+    phrases = place_phrases(data)
     root.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=root))
     try:
@@ -101,13 +111,18 @@ def ensure_model(
             extra_meta={"key": key, "code_version": CODE_VERSION, "train_dir": str(train_dir)},
             log=echo,
         )
-        if target.exists():
+        if force and target.exists():
             shutil.rmtree(target, ignore_errors=True)
-        try:
-            tmp.rename(target)
-        except OSError:  # another process won the race: its model is as good as ours
-            if not (target / "meta.json").is_file():
-                raise
+        if (target / "meta.json").is_file():
+            # another process trained the same data meanwhile: keep its model (someone may
+            # be loading it right now) and drop ours
+            meta = json.loads((target / "meta.json").read_text(encoding="utf-8"))
+        else:
+            try:
+                tmp.rename(target)
+            except OSError:  # another process won the race: its model is as good as ours
+                if not (target / "meta.json").is_file():
+                    raise
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
