@@ -431,10 +431,11 @@ async def set_webhook(settings: Settings) -> str:
     return url
 
 
-def poll(runtime: Runtime) -> None:
-    """Long polling (deletes the webhook first): for local runs without a public URL."""
+def polling_application(runtime: Runtime) -> Application:  # type: ignore[type-arg]
+    """A PTB Application that fetches updates by long polling and handles each exactly as
+    the webhook does (same conversion, dedup, replies, outbox on failure)."""
     quiet_provider_loggers()
-    application = builder(runtime.settings).build()
+    application: Application = builder(runtime.settings).build()  # type: ignore[type-arg]
     channel = TelegramChannel(runtime, application.bot)
 
     async def on_update(update: object, _context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -446,4 +447,9 @@ def poll(runtime: Runtime) -> None:
 
     application.add_handler(TypeHandler(Update, on_update))
     application.add_error_handler(on_error)
-    application.run_polling(allowed_updates=list(ALLOWED_UPDATES))
+    return application
+
+
+def poll(runtime: Runtime) -> None:
+    """Long polling (deletes the webhook first): for local runs without a public URL."""
+    polling_application(runtime).run_polling(allowed_updates=list(ALLOWED_UPDATES))

@@ -367,3 +367,31 @@ def test_set_webhook_registers_the_public_url_with_the_secret(
     assert telegram_api.webhook["url"] == url
     assert telegram_api.webhook["secret_token"] == WEBHOOK_SECRET
     assert "my_chat_member" in str(telegram_api.webhook["allowed_updates"])
+
+
+def test_polling_mode_handles_updates_like_the_webhook(
+    rt: Runtime, telegram_api: FakeTelegramApi
+) -> None:
+    from bot.channels.telegram import ALLOWED_UPDATES, polling_application
+
+    telegram_api.pending = [load_update("text"), load_update("start")]
+
+    async def run() -> None:
+        application = polling_application(rt)
+        async with application:
+            assert application.updater is not None
+            await application.updater.start_polling(
+                allowed_updates=list(ALLOWED_UPDATES), timeout=1
+            )
+            await application.start()
+            for _ in range(200):  # until both updates are answered (at most ~10 s)
+                if len(telegram_api.sent_texts(CHAT)) >= 2:
+                    break
+                await asyncio.sleep(0.05)
+            await application.updater.stop()
+            await application.stop()
+
+    asyncio.run(run())
+    assert telegram_api.calls("deleteWebhook")  # polling replaces the webhook
+    assert [m.kind for m in inbound_messages(rt)] == ["text", "command"]
+    assert telegram_api.sent_texts(CHAT) == stored_replies(rt)

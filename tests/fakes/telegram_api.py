@@ -40,6 +40,7 @@ class FakeTelegramApi(FakeServer):
         self.blocked: set[int] = set()
         self.webhook: dict[str, Any] | None = None
         self.delivered: list[dict[str, Any]] = []  # sendMessage calls answered ok
+        self.pending: list[dict[str, Any]] = []  # updates getUpdates hands out (polling)
         self._ids = itertools.count(100)
 
     # ------------------------------------------------------------ recorded
@@ -108,6 +109,14 @@ class FakeTelegramApi(FakeServer):
                     "file_path": f"photos/{file_id[-12:]}.jpg",
                 }
             )
+        if method == "getUpdates":
+            offset = int(params.get("offset") or 0)
+            with self.lock:
+                self.pending = [u for u in self.pending if u["update_id"] >= offset]
+                ready = list(self.pending)
+            if not ready:  # long polling: hold the request a little, then answer empty
+                time.sleep(min(float(params.get("timeout") or 0), 0.1))
+            return self.ok(ready)
         if method == "setWebhook":
             self.webhook = dict(params)
             return self.ok(True)
