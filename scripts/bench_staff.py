@@ -29,6 +29,7 @@ from bot.staff import auth
 from nlu.categories import CATEGORY_CODES
 from nlu.keyword_engine import KeywordEngine
 from storage import staff as store
+from storage.db import make_engine, upgrade
 from storage.models import Conversation, Flag, Message, Report, Reporter
 from storage.types import utcnow
 
@@ -105,6 +106,9 @@ def main() -> int:
             safercity_secret_key=secrets.token_urlsafe(48),
             safercity_outbox_worker=False,
         )
+        engine = make_engine(url)
+        upgrade(engine)  # a shared (PostgreSQL) store is upgraded deliberately, as in production
+        engine.dispose()
         runtime = build_runtime(settings, nlu=KeywordEngine())
         start = time.perf_counter()
         conversation_id, report_id = seed(runtime.session_factory, args.conversations)

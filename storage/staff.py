@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from storage.models import (
     AuditEntry,
@@ -185,27 +185,59 @@ class QueueFilter:
     include_resolved: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class _FlagRow:
+    conversation_id: int
+    report_id: int | None
+    reason: str
+    created_at: datetime
+    resolved_at: datetime | None
+
+
+# Only what a queue row shows: plain columns, not whole objects (a queue may hold thousands).
+_QUEUE_REPORT_COLUMNS = (
+    Report.id,
+    Report.conversation_id,
+    Report.reference,
+    Report.category,
+    Report.status,
+    Report.place,
+    Report.description,
+    Report.urgent,
+)
+
+
 def _queue_candidates(session: Session, filt: QueueFilter) -> list[QueueItem]:
-    stmt = select(Flag)
+    stmt = select(
+        Flag.conversation_id, Flag.report_id, Flag.reason, Flag.created_at, Flag.resolved_at
+    )
     if not filt.include_resolved:
         stmt = stmt.where(Flag.resolved_at.is_(None))
     if filt.date_from is not None:
         stmt = stmt.where(Flag.created_at >= filt.date_from)
     if filt.date_to is not None:
         stmt = stmt.where(Flag.created_at < filt.date_to)
-    flags = list(session.scalars(stmt.order_by(Flag.id)))
-    by_conversation: dict[int, list[Flag]] = {}
-    for flag in flags:
+    by_conversation: dict[int, list[_FlagRow]] = {}
+    for row in session.execute(stmt.order_by(Flag.id)):
+        flag = _FlagRow(*row)
         by_conversation.setdefault(flag.conversation_id, []).append(flag)
     if not by_conversation:
         return []
     ids = list(by_conversation)
     conversations = {
-        c.id: c for c in session.scalars(select(Conversation).where(Conversation.id.in_(ids)))
+        cid: (channel, language)
+        for cid, channel, language in session.execute(
+            select(Conversation.id, Conversation.channel, Conversation.language).where(
+                Conversation.id.in_(ids)
+            )
+        )
     }
     reports: dict[int, list[Report]] = {}
     for report in session.scalars(
-        select(Report).where(Report.conversation_id.in_(ids)).order_by(Report.id)
+        select(Report)
+        .options(load_only(*_QUEUE_REPORT_COLUMNS))
+        .where(Report.conversation_id.in_(ids))
+        .order_by(Report.id)
     ):
         if report.conversation_id is not None:
             reports.setdefault(report.conversation_id, []).append(report)
@@ -225,9 +257,9 @@ def _queue_candidates(session: Session, filt: QueueFilter) -> list[QueueItem]:
             first_texts[conversation_id] = text  # ends at the oldest: descending order
     items: list[QueueItem] = []
     for conversation_id, conv_flags in by_conversation.items():
-        conversation = conversations.get(conversation_id)
-        if conversation is None:
+        if conversation_id not in conversations:
             continue
+        channel, language = conversations[conversation_id]
         reasons = sorted({f.reason for f in conv_flags}, key=reason_rank)
         conv_reports = reports.get(conversation_id, [])
         flagged_reports = {f.report_id for f in conv_flags if f.report_id is not None}
@@ -236,8 +268,8 @@ def _queue_candidates(session: Session, filt: QueueFilter) -> list[QueueItem]:
         items.append(
             QueueItem(
                 conversation_id=conversation_id,
-                channel=conversation.channel,
-                language=conversation.language,
+                channel=channel,
+                language=language,
                 reasons=reasons,
                 flagged_at=max(f.created_at for f in conv_flags),
                 open=any(f.resolved_at is None for f in conv_flags),
