@@ -42,7 +42,13 @@ def page_of(client: TestClient, conversation_id: int) -> str:
 def test_citizens_html_and_script_are_shown_as_text(
     app_client: TestClient, as_role: Any, seed: Any
 ) -> None:
-    seeded = seed(address="+5016500001", texts=(HOSTILE,), location_text="<b>market</b>")
+    seeded = seed(
+        address="+5016500001",
+        texts=(HOSTILE,),
+        location_text="<b>market</b>",
+        place="</script><script>alert(3)</script>",
+        pin={"lat": 17.25, "lon": -88.77, "label": "</script><svg onload=alert(4)>"},
+    )
     as_role("reviewer")
     html = page_of(app_client, seeded.conversation_id)
     assert "<script>alert" not in html
@@ -50,6 +56,10 @@ def test_citizens_html_and_script_are_shown_as_text(
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
     assert "{{ 7*7 }}" in html and ">49<" not in html  # no template injection either
     assert "&lt;b&gt;market&lt;/b&gt;" in html
+    # the map's data block cannot be closed early by a place name or a pin label
+    assert "</script><script>alert(3)" not in html
+    assert "<svg onload" not in html
+    assert "\\u003c/script\\u003e\\u003cscript\\u003ealert(3)" in html
     queue = app_client.get("/staff/queue").text
     assert "<script>alert" not in queue and "&lt;script&gt;" in queue
     # and the browser would refuse inline script anyway
