@@ -101,7 +101,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
         settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
+            _env_file=None,
             safercity_database_url=url,
             safercity_secret_key=secrets.token_urlsafe(48),
             safercity_outbox_worker=False,
