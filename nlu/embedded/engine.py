@@ -105,6 +105,17 @@ class EmbeddedEngine:
 
         p_urgent = float(cats.get(URGENT, 0.0))
         cues = urgent_cues(text)
+        if (
+            category is None
+            and cues
+            and p_urgent >= max(self.urgent_threshold, 0.5)
+            and len(doc) >= 5
+            and ranking
+        ):
+            # "my son is missing since this morning please help find him": someone in
+            # danger is a report even when the words look like a request for help
+            category, top_p = ranking[0]
+            intent = "report"
         # Only a report is urgent: "help" alone asks how the service works.
         urgent = category is not None and (p_urgent >= self.urgent_threshold or bool(cues))
 

@@ -96,6 +96,14 @@ _URGENT_PHRASES: tuple[str, ...] = (
     "beating me",
     "going to kill",
     "gonna kill",
+    "not moving",
+    "isnt moving",
+    "live wire",
+    "wire sparking",
+    "help find",
+    "find him",
+    "find her",
+    "choking me",
     # Kriol
     "now so",
     "di bleed",
@@ -136,6 +144,11 @@ _URGENT_PHRASES: tuple[str, ...] = (
     "driva trap",
     "gaan missing",
     "di lik mi",
+    "di choke mi",
+    "choke mi",
+    "noh di move",
+    "noh kom home",
+    "di spark",
     "di beat mi",
     # Spanish
     "ahorita",
@@ -192,6 +205,9 @@ _URGENT_PHRASES: tuple[str, ...] = (
     "me estan pegando",
     "me quiere matar",
     "me va a matar",
+    "no se mueve",
+    "me esta ahorcando",
+    "cable pelado",
 )
 
 # Words that put the event in the past: a weapon "last night" is a report, not an emergency.

@@ -154,13 +154,16 @@ def fit(
     config: TrainConfig,
     *,
     with_ner: bool = True,
+    only: Sequence[str] | None = None,
     progress: bool = True,
     desc: str = "training",
 ) -> None:
-    """Initialise and train the pipeline's components on `examples`."""
+    """Initialise and train the pipeline's components on `examples` (or just `only`)."""
     rng = random.Random(config.seed)  # noqa: S311 (shuffling, not secrets)
     sets = _training_sets(nlp, examples, intents)
     names = [*TEXTCATS, "ner"] if with_ner else list(TEXTCATS)
+    if only is not None:
+        names = [name for name in names if name in only]
     for name in names:
         exs = sets[name]
         _pipe(nlp, name).initialize(lambda exs=exs: exs, nlp=nlp)
@@ -249,6 +252,34 @@ def _urgent_threshold(p_urgent: Any, rule_hits: Sequence[bool], gold: Sequence[b
     return best_t
 
 
+def _fit_urgent_threshold(
+    data: NluData, phrases: Sequence[str], config: TrainConfig, folds: int = 4
+) -> float:
+    """The urgency threshold, fitted on out-of-fold predictions over the whole training
+    split (the urgency classifier is cheap to train, and urgent examples are few)."""
+    from nlu.categories import CATEGORY_CODES
+    from nlu.embedded.rules import urgent_cues
+
+    reports = [ex for ex in data.examples if ex.intent in CATEGORY_CODES]
+    if sum(ex.urgent for ex in reports) < folds:
+        return 0.5
+    order = list(range(len(reports)))
+    random.Random(config.seed).shuffle(order)  # noqa: S311 (shuffling, not secrets)
+    p_urgent = numpy.zeros(len(reports))
+    for k in range(folds):
+        held = set(order[k::folds])
+        nlp = build_pipeline(phrases, config)
+        train = [ex for i, ex in enumerate(reports) if i not in held]
+        fit(nlp, train, data.intents, config, with_ner=False, only=("urgency",), progress=False)
+        idx = sorted(held)
+        labels, probs = class_scores(
+            nlp, "urgency", [_predicted(nlp, reports[i].text) for i in idx]
+        )
+        p_urgent[idx] = probs[:, labels.index(URGENT)]
+    hits = [bool(urgent_cues(ex.text)) for ex in reports]
+    return _urgent_threshold(p_urgent, hits, [ex.urgent for ex in reports])
+
+
 def _min_report_confidence(probs: Any, labels: Sequence[str], gold: Sequence[str]) -> float:
     """The confidence below which a report category is withheld (the message is then no
     report), chosen for the best category-or-none accuracy on the held-back slice."""
@@ -291,7 +322,6 @@ def calibrate(
     data: NluData, phrases: Sequence[str], config: TrainConfig, *, progress: bool = True
 ) -> Calibration:
     """Pass 1: train the classifiers on 85% of the split, fit calibration on the rest."""
-    from nlu.embedded.rules import urgent_cues
 
     train, held = _stratified_split(data.examples, config.validation_share, config.seed)
     if not held:
@@ -305,10 +335,7 @@ def calibrate(
     temperature = fit_temperature(probs, gold)
     calibrated = apply_temperature(probs, temperature)
     correct = [int(row.argmax()) == g for row, g in zip(calibrated, gold, strict=True)]
-    u_labels, u_probs = class_scores(nlp, "urgency", docs)
-    p_urgent = u_probs[:, u_labels.index(URGENT)]
-    hits = [bool(urgent_cues(ex.text)) for ex in held]
-    threshold = _urgent_threshold(p_urgent, hits, [ex.urgent for ex in held])
+    threshold = _fit_urgent_threshold(data, phrases, config)
     min_report = _min_report_confidence(calibrated, labels, [ex.intent for ex in held])
     return Calibration(
         temperature=temperature,
