@@ -20,6 +20,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +34,7 @@ DOC = ROOT / "docs" / "nlu-evaluation.md"
 ENV_SH = ROOT / "scripts" / "rasa-env.sh"
 BASH = shutil.which("bash") or "/bin/bash"
 
-SUMMARY = [
+SUMMARY: list[tuple[str, Callable[[Report], float], float | None]] = [
     ("macro-F1 (11 report categories)", lambda r: r.macro_f1, 0.90),
     ("accuracy: category or none", lambda r: r.accuracy, 0.90),
     ("accuracy, English", lambda r: r.accuracy_by_language.get("en", 0.0), 0.90),
