@@ -70,6 +70,13 @@ _CUT = frozenset(
         "all", "always", "aalweez", "for", "para", "fi", "because", "bcuz", "porque",
     }
 )  # fmt: skip
+# Time words end a place phrase: "frente a la escuela [a la hora de salida]".
+_TIME = frozenset(
+    {"night", "nite", "nites", "nights", "noche", "noches", "hora", "morning", "mawnin",
+     "evening", "ivnin", "afternoon", "tarde", "tardes", "weekend", "weekends", "saturday",
+     "saturdays", "sunday", "sundays", "friday", "fridays", "today", "tonight", "2nite",
+     "madrugada", "mediodia", "midnight", "dark", "daytime", "time"}
+)  # fmt: skip
 # "the road to armenia", "el patio de la escuela": a landmark linked to the place it names.
 _COMPOUND_LINKS = frozenset({"to", "hacia", "through", "thru", "chru", "by", "past", "pas"})
 # "the bar on ring road", "the dancehall in benque": a landmark placed by a named place.
@@ -85,9 +92,10 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     norms = [t.norm_ for t in doc]
     classes = [t.lemma_ for t in doc]
     n = len(doc)
-    # 0. cut where the rest of the sentence starts
+    # 0. cut where the rest of the sentence starts, or where a time expression does
     for i in range(start + 1, end):
-        if norms[i] in _CUT:
+        landmark_follows = i + 1 < n and classes[i + 1] == "LM"
+        if norms[i] in _CUT or (norms[i] in _TIME and not landmark_follows):
             end = i
             break
     # 1. a dangling connector at the end: extend over what follows, or trim it
@@ -99,13 +107,18 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         steps += 1
         while end < n and classes[end] == "PLACE_I":
             end += 1
-    pair = any(norms[i] in _PAIR_HEADS for i in range(start, end))
+    pair = any(norms[i] in _PAIR_HEADS for i in range(start, end)) and not any(
+        norms[i] in _AND for i in range(start, end)
+    )
     if pair and end + 1 < n and norms[end] in _AND and _placey(classes[end + 1]):
         end += 2
-        while end < n and classes[end] in {"PLACE_I", "PLACE_B"} and end - start < 12:
+        while end < n and classes[end] in {"PLACE_I", "PLACE_B", "LM"} and end - start < 12:
             end += 1
     while end > start and (
-        norms[end - 1] in _CONNECTORS or norms[end - 1] in _AND or doc[end - 1].is_punct
+        norms[end - 1] in _CONNECTORS
+        or norms[end - 1] in _AND
+        or classes[end - 1] in {"ATT", "DET"}
+        or doc[end - 1].is_punct
     ):
         end -= 1
     # 1b. "the gas station on the western highway": a landmark placed by a named place
