@@ -93,7 +93,7 @@ class EmbeddedEngine:
             if self.intents[int(i)] in _CATEGORIES
         )
         category = top if top in _CATEGORIES else None
-        intent = "report" if category else top
+        intent: str | None = "report" if category else top
         if category is not None and top_p < self.min_report_confidence:
             # Too little evidence for any report ("cambie de opinion", "eni nyuz"): the
             # likeliest conversational intent, and no category.
@@ -122,6 +122,10 @@ class EmbeddedEngine:
         language = max(LANGUAGES, key=lambda lang: cats.get(lang, 0.0))
 
         location = self._location(doc)
+        if location is not None and spans_rules.only_a_place(doc, location.start, location.end):
+            # "behind the hospital", "near the school": an answer naming a place, with
+            # nothing that says what happened there: no category, nothing urgent
+            category, intent, top_p, urgent, ranking = None, None, 0.0, False, ()
         return ParseResult(
             text=text,
             category=category,

@@ -178,10 +178,30 @@ def from_gazetteer(doc: Doc) -> tuple[int, int] | None:
         start = i
         if start >= 1 and doc[start - 1].lemma_ == "DET":
             start -= 1
-        if start == 0 or doc[start - 1].lemma_ not in {"ATT", "REL"}:
+        whole = all(t.lemma_ in _FILLER or t.is_punct for t in doc[:start]) and all(
+            t.lemma_ in _FILLER or t.is_punct for t in doc[end:]
+        )
+        if not whole and (start == 0 or doc[start - 1].lemma_ not in {"ATT", "REL"}):
             continue  # the subject of the sentence ("the bar sells to kids"), not a place
         return refine(doc, start, end)
     return None
+
+
+_FILLER = frozenset({"ATT", "DET", "REL"})
+
+
+def only_a_place(doc: Doc, start_char: int | None, end_char: int | None) -> bool:
+    """True when the message is nothing but a place phrase ("behind the hospital")."""
+    if start_char is None or end_char is None:
+        return False
+    for token in doc:
+        inside = token.idx >= start_char and token.idx + len(token.text) <= end_char
+        if inside or token.is_punct or token.is_space or token.lemma_ in _FILLER:
+            continue
+        if token.norm_ in {"pls", "please", "plz", "porfa", "ok", "okay", "si", "yes"}:
+            continue
+        return False
+    return True
 
 
 def span_of(doc: Doc, bounds: tuple[int, int]) -> Span:
