@@ -102,6 +102,30 @@ def test_a_named_place_is_found_and_resolved(nlu_engine: NluEngine) -> None:
     assert loc.place is not None and "Market" in loc.place
 
 
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("behind the hospital", "behind the hospital"),
+        ("frente al mercado", "frente al mercado"),
+        ("backa di market", "backa di market"),
+    ],
+)
+def test_an_answer_that_only_names_a_place(nlu_engine: NluEngine, text: str, span: str) -> None:
+    result = nlu_engine.parse(text)
+    assert result.category is None
+    assert not result.urgent
+    assert result.location is not None
+    assert result.location.text == span
+
+
+def test_someone_missing_is_an_urgent_report(nlu_engine: NluEngine) -> None:
+    result = nlu_engine.parse(
+        "my daughter went missing from the park an hour ago please help us find her"
+    )
+    assert result.category is not None
+    assert result.urgent
+
+
 def test_a_message_without_a_place_has_no_location(nlu_engine: NluEngine) -> None:
     assert nlu_engine.parse("lights out").location is None
 

@@ -97,4 +97,6 @@ def test_urgency_cues_in_three_languages() -> None:
     assert not urgent_cues("the light is out on ring road")
     # a weapon last week is a report, not an emergency
     assert not urgent_cues("a man pulled a gun on me last week")
+    assert not urgent_cues("someone was hurt in a fight there two weeks ago")
+    assert urgent_cues("my boy went missing an hour ago")
     assert urgent_cues("he was stabbed yesterday and he is still bleeding")
