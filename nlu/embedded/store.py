@@ -14,6 +14,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -126,4 +127,27 @@ def ensure_model(
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+    prune(root, keep=KEEP_MODELS)
     return target, meta, True
+
+
+KEEP_MODELS = 5
+
+
+def prune(root: Path, *, keep: int) -> None:
+    """Delete all but the `keep` most recently trained models (and day-old scraps)."""
+    try:
+        models = sorted(
+            (p for p in root.iterdir() if p.is_dir() and (p / "meta.json").is_file()),
+            key=lambda p: (p / "meta.json").stat().st_mtime,
+            reverse=True,
+        )
+        scraps = [
+            p
+            for p in root.iterdir()
+            if p.is_dir() and p.name.startswith(".") and time.time() - p.stat().st_mtime > 86400
+        ]
+    except OSError:
+        return
+    for old in [*models[keep:], *scraps]:
+        shutil.rmtree(old, ignore_errors=True)

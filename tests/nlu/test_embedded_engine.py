@@ -228,3 +228,17 @@ def test_a_saved_model_loads_and_parses(tiny_split: Path, tmp_path: Path) -> Non
     assert result.category == "stray_animals"
     assert engine.parse("hello").category is None
     assert engine.name == "embedded"
+
+
+def test_old_models_are_pruned(tmp_path: Path) -> None:
+    import os
+
+    from nlu.embedded.store import prune
+
+    for i in range(7):
+        model = tmp_path / f"model{i}"
+        model.mkdir()
+        (model / "meta.json").write_text("{}", encoding="utf-8")
+        os.utime(model / "meta.json", (1000 + i, 1000 + i))
+    prune(tmp_path, keep=5)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"model{i}" for i in range(2, 7)]
