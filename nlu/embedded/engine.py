@@ -23,6 +23,9 @@ from nlu.types import LocationResult, ParseResult
 
 log = logging.getLogger(__name__)
 _CATEGORIES = frozenset(CATEGORY_CODES)
+# Conversational intents that never carry a place ("no, it's behind the school" may: deny,
+# affirm and cancel keep theirs, for the dialogue's corrections).
+_PLACELESS_INTENTS = frozenset({"greet", "thanks", "help", "status", "stop", "human", "not_report"})
 
 
 class EmbeddedEngine:
@@ -122,6 +125,10 @@ class EmbeddedEngine:
         language = max(LANGUAGES, key=lambda lang: cats.get(lang, 0.0))
 
         location = self._location(doc)
+        if category is None and intent in _PLACELESS_INTENTS:
+            # "a que hora abre el banco", "wen di market open": a question or a greeting
+            # that mentions a place reports nothing there
+            location = None
         if location is not None and spans_rules.only_a_place(doc, location.start, location.end):
             # "behind the hospital", "near the school": an answer naming a place, with
             # nothing that says what happened there: no category, nothing urgent
