@@ -122,6 +122,8 @@ def main() -> None:
         if args.rasa == "start":
             port = _free_port()
             env["RASA_PORT"] = str(port)
+            # a private RASA_HOME: never touch the pid file of a server someone else runs
+            env.setdefault("RASA_HOME", str(ROOT / ".safercity" / "rasa-eval"))
             url = f"http://127.0.0.1:{port}"
             subprocess.run([BASH, str(ENV_SH), "train"], env=env, check=True)  # noqa: S603
             subprocess.run([BASH, str(ENV_SH), "start"], env=env, check=True)  # noqa: S603
