@@ -1,9 +1,11 @@
 """The spaCy pieces of the embedded engine, registered when this module is imported.
 
 - `safercity.CharNgramBOW.v1`: a text classifier architecture for spaCy's `textcat`: a bag
-  of hashed features (folded words, word bigrams and character 2-5-grams of every word)
-  feeding a sparse linear layer and a softmax. Character n-grams make "lites", "lite",
-  "light" and "luces" share evidence, which is what SMS spelling needs.
+  of hashed features (folded words, word bigrams, character 2-5-grams of every word, and
+  one heavy feature per hand-written cue stem hit, see rules.CUE_STEMS) feeding a sparse
+  linear layer and a softmax. Character n-grams make "lites", "lite", "light" and "luces"
+  share evidence, which is what SMS spelling needs; the cues carry knowledge to words the
+  training data never used.
 - `safercity_lexicon`: a pipeline component that folds each token (case and accents) into
   `NORM` and writes a coarse word class into `LEMMA` (inside a known place name, relation
   word, article, landmark noun...), so the NER's hash embeddings see the gazetteer.
