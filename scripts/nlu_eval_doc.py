@@ -31,6 +31,7 @@ from nlu.loader import load_engine  # noqa: E402
 from nlu.training_data import load, split_dir  # noqa: E402
 
 DOC = ROOT / "docs" / "nlu-evaluation.md"
+NOTES = "<!-- notes below are kept when the figures are regenerated -->"
 ENV_SH = ROOT / "scripts" / "rasa-env.sh"
 BASH = shutil.which("bash") or "/bin/bash"
 
@@ -137,7 +138,9 @@ def main() -> None:
             rasa_note = ""
     text = render(reports, len(examples), rasa_note, sys.argv[1:])
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text, encoding="utf-8")
+    existing = args.output.read_text(encoding="utf-8") if args.output.exists() else ""
+    notes = existing.split(NOTES, 1)[1] if NOTES in existing else "\n"
+    args.output.write_text(text + "\n" + NOTES + notes, encoding="utf-8")
     print(text)
 
 
