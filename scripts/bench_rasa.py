@@ -118,7 +118,11 @@ def main() -> None:
     texts = [example.text for example in load(split_dir("test")).examples] * args.repeat
     figures: dict[str, Any] = {"engine": "rasa"}
     with tempfile.TemporaryDirectory(prefix="bench-rasa-") as scratch:
-        home = Path(scratch) if args.train else ROOT / ".safercity" / "rasa"
+        # A scratch RASA_HOME: never touch the pid file of a server started by hand.
+        home = Path(scratch)
+        if not args.train:
+            models = Path(os.environ.get("RASA_HOME", ROOT / ".safercity" / "rasa")) / "models"
+            (home / "models").symlink_to(models.resolve())
         if args.train:
             figures.update(train(home))
         url = args.url
