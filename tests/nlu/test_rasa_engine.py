@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import socket
 import threading
 from collections.abc import Iterator
@@ -16,10 +17,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 import nlu.loader
+from actions.messages import InboundMessage
+from bot.runtime import build_runtime
+from nlu.engine import NluEngine
 from nlu.rasa_engine import RasaEngine
 from nlu.types import LocationResult, ParseResult
+from storage.models import Report
+from tests.conftest import make_settings
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "rasa" / "model_parse.json"
 RECORDED: dict[str, Any] = json.loads(FIXTURE.read_text(encoding="utf-8"))
@@ -478,6 +485,46 @@ def test_loader_builds_rasa_with_the_embedded_fallback(
         assert fallback.seen == [KRIOL_LIGHT]
     finally:
         engine.close()
+
+
+def test_service_on_the_rasa_engine_keeps_working_when_rasa_is_down(
+    tmp_path: Path,
+    refused_url: str,
+    nlu_engine: NluEngine,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """SAFERCITY_NLU_ENGINE=rasa with no server: citizens still get understood (embedded)."""
+    original = nlu.loader.load_engine
+
+    def load(name: str, **kwargs: Any) -> Any:
+        # the session's embedded engine, instead of loading the model a second time
+        return nlu_engine if name == "embedded" else original(name, **kwargs)
+
+    monkeypatch.setattr(nlu.loader, "load_engine", load)
+    monkeypatch.setattr("bot.runtime.load_engine", load)
+    settings = make_settings(
+        f"sqlite:///{tmp_path / 'safercity.db'}",
+        safercity_nlu_engine="rasa",
+        rasa_url=refused_url,
+    )
+    runtime = build_runtime(settings)
+    try:
+        assert isinstance(runtime.nlu, RasaEngine)
+        with caplog.at_level(logging.WARNING, logger="nlu.rasa_engine"):
+            for text in ("the street light on Ring Road by the market is out", "yes"):
+                inbound = InboundMessage(channel="sms", address="+5016100009", text=text)
+                replies = list(runtime.service.receive(inbound).texts)
+        assert any(re.search(r"\bBZ-[2-9A-HJ-NP-Z]{4}\b", reply) for reply in replies)
+        with runtime.session_factory() as session:
+            [report] = session.scalars(select(Report)).all()
+        assert report.category == "street_lighting"
+        outage_lines = [r for r in caplog.records if r.name == "nlu.rasa_engine"]
+        assert len(outage_lines) == 1
+        assert "+5016100009" not in caplog.text
+    finally:
+        runtime.nlu.close()  # type: ignore[attr-defined]
+        runtime.engine.dispose()
 
 
 # ------------------------------------------------------------- the real Rasa server
