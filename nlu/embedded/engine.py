@@ -65,7 +65,11 @@ class EmbeddedEngine:
         """The engine for the current training data, training it first when none is cached."""
         from nlu.embedded.store import ensure_model
 
-        model_dir, _, _ = ensure_model(train_dir, root=cache, progress=progress)
+        model_dir, _, trained = ensure_model(
+            train_dir, root=cache, progress=progress, echo=log.info
+        )
+        if trained:
+            log.info("embedded NLU trained for the current data: %s", model_dir)
         return cls.from_dir(model_dir)
 
     # ----------------------------------------------------------------- parse
