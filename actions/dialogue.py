@@ -118,6 +118,14 @@ _DENY = frozenset({"no", "n", "nope", "nah", "noh", "wrong", "incorrect", "no es
 _LEADING_NO = re.compile(r"^\s*(no|noh|nope|nah|wrong)\b[\s,.:;!-]*", re.IGNORECASE)
 _NUMBER = re.compile(r"^\s*(\d{1,2})\s*$")
 _MIN_WORDS_FOR_LANGUAGE = 3
+MAX_CHOICES = 3
+_FUNCTION_WORDS = frozenset(
+    {
+        "a", "an", "the", "it", "its", "it's", "is", "on", "in", "at", "of", "by", "to",
+        "and", "i", "my", "me", "we", "de", "la", "el", "en", "es", "un", "una", "di",
+        "da", "dat", "ih", "pan", "eena", "fi",
+    }
+)  # fmt: skip
 _NUMERIC_STEPS = frozenset({"choose_place", "survey_age", "survey_gender"})
 
 
@@ -231,7 +239,7 @@ class Dialogue:
             self._reset()
             self.say("stopped")
         elif name == "start":
-            self.say("started")
+            self.say("greeting")  # /start from someone who never stopped
         elif name == "delete":
             self.state["pending_delete"] = True
             self.say("delete_confirm")
@@ -320,6 +328,8 @@ class Dialogue:
                 self.say("photo_kept")
                 self._next_question()
                 return
+        if inbound.pin is not None and inbound.pin.live and self.step != "ask_place":
+            return  # a moving live location updates every few seconds: stay silent
         if inbound.pin is not None:
             self._pin(inbound.pin.lat, inbound.pin.lon, inbound.pin.label)
             if not has_letters(inbound.text) or inbound.pin.label:
@@ -389,7 +399,7 @@ class Dialogue:
             self.say("greeting")
             return
         self._add_description(parse.text)
-        if parse.category is not None:
+        if parse.category is not None and parse.confidence >= self.config.ask_category_below:
             self._set_category(parse.category, parse.confidence)
         if parse.location is not None:
             self._set_location(parse.location)
@@ -412,19 +422,45 @@ class Dialogue:
     def _answer_place(self, parse: ParseResult) -> None:
         answer = parse.text
         if normalise(answer) in _AFFIRM | {"skip", "saltar"} and self.draft.get("location"):
-            self._next_question(accept_unresolved=True)
+            self.draft["place_accepted"] = True
+            self._next_question()
             return
         location = (
             parse.location if parse.location is not None and parse.location.resolved else None
         )
         if location is None:
             location = self.places.resolve(answer) or parse.location
+        if location is None and self._reads_as_report(parse):
+            # Not a place but more about the problem: keep it, and ask again.
+            self._add_description(answer)
+            if self.draft.get("category") is None:
+                self._set_category(parse.category or "other_unsafe", parse.confidence)
+            self.say("ask_place")
+            return
         if location is None:
             location = LocationResult(text=answer)
         if parse.category is not None and self.draft.get("category") is None:
             self._set_category(parse.category, parse.confidence)
         self._set_location(location)
-        self._next_question(accept_unresolved=self.draft.get("place_tries", 0) >= 2)
+        self._next_question()
+
+    def _reads_as_report(self, parse: ParseResult) -> bool:
+        """A message that says what happened rather than where (no place in it)."""
+        return (
+            parse.category is not None
+            and parse.confidence >= self.config.low_confidence
+            and len(_content_words(parse.text)) >= 3
+        )
+
+    def _category_in_correction(self, parse: ParseResult) -> str | None:
+        """The category a correction asks for: only when the words beyond the place say so."""
+        if parse.category is None or parse.confidence < self.config.low_confidence:
+            return None
+        rest = parse.text
+        location = parse.location
+        if location is not None and location.start is not None and location.end is not None:
+            rest = rest[: location.start] + " " + rest[location.end :]
+        return parse.category if _content_words(rest) else None
 
     def _answer_choice(self, parse: ParseResult) -> None:
         match = _NUMBER.match(parse.text)
@@ -436,6 +472,9 @@ class Dialogue:
             self.draft["location"] = location
             self.draft.pop("candidates", None)
             self._next_question()
+            return
+        if not has_letters(parse.text) or normalise(parse.text) in _AFFIRM | _DENY:
+            self._next_question()  # asks the numbered choice again
             return
         self.draft.pop("candidates", None)
         self._answer_place(parse)
@@ -452,20 +491,20 @@ class Dialogue:
         reparsed = self.nlu.parse(correction) if correction != parse.text else parse
         changed = False
         menu = _MENU.get(normalise(correction))
-        if menu is not None:
-            self._set_category(menu, 1.0)
-            changed = True
-        elif reparsed.category is not None and reparsed.category != self.draft.get("category"):
-            self._set_category(reparsed.category, reparsed.confidence)
+        category = menu or self._category_in_correction(reparsed)
+        if category is not None and category != self.draft.get("category"):
+            self._set_category(category, 1.0 if menu else reparsed.confidence)
             changed = True
         location = reparsed.location
-        if location is None and not changed:
+        if location is None and menu is None:
             location = self.places.resolve(correction)
         if location is not None:
-            self.draft.pop("place_tries", None)
             self._set_location(location)
             changed = True
         if not changed:
+            if len(_content_words(correction)) < 3:
+                self._ask_confirmation()  # "thanks", "1", "ok?": ask again
+                return
             self._add_description(correction)
         self._next_question()
 
@@ -530,6 +569,9 @@ class Dialogue:
             )
 
     def _set_location(self, location: LocationResult) -> None:
+        previous = (self.draft.get("location") or {}).get("text")
+        if previous != location.text:
+            self.draft.pop("place_accepted", None)
         self.draft["location"] = {
             "text": location.text,
             "place": location.place,
@@ -538,6 +580,8 @@ class Dialogue:
             "district": location.district,
             "precision_m": location.precision_m,
             "outside": location.outside_belize,
+            "relation": location.relation,
+            "street": location.street,
         }
         if location.candidates and not location.resolved:
             self.draft["candidates"] = [
@@ -548,7 +592,7 @@ class Dialogue:
                     "district": c.district,
                     "precision_m": c.precision_m,
                 }
-                for c in location.candidates[:5]
+                for c in location.candidates[:MAX_CHOICES]
             ]
         else:
             self.draft.pop("candidates", None)
@@ -565,10 +609,9 @@ class Dialogue:
                 precision_m=location.precision_m,
                 outside_belize=location.outside_belize,
             )
-        self.draft.pop("place_tries", None)
         self._set_location(location)
 
-    def _next_question(self, *, accept_unresolved: bool = False) -> None:
+    def _next_question(self) -> None:
         draft = self.draft
         location = draft.get("location")
         if draft.get("category") is None:
@@ -582,14 +625,21 @@ class Dialogue:
             self.say("place_outside", text=_short(location["text"]))
         elif draft.get("candidates"):
             self.set_step("choose_place")
+            candidates = draft["candidates"]
+            # Districts only where they tell the candidates apart; names fit one SMS.
+            show_district = len({c.get("district") for c in candidates}) > 1
+            limit = 110 // len(candidates) - (12 if show_district else 3)
             options = ", ".join(
-                f"{i} {c['place']}" + (f" ({c['district']})" if c.get("district") else "")
-                for i, c in enumerate(draft["candidates"], start=1)
+                f"{i} {_short(c['place'], limit)}"
+                + (f" ({c['district']})" if show_district and c.get("district") else "")
+                for i, c in enumerate(candidates, start=1)
             )
             self.say("choose_place", options=options)
-        elif location.get("lat") is None and not accept_unresolved:
+        elif location.get("lat") is None and not draft.get("place_accepted"):
             draft["place_tries"] = int(draft.get("place_tries", 0)) + 1
             if draft["place_tries"] >= 2:
+                # Asked twice: keep the citizen's words; staff will place it.
+                draft["place_accepted"] = True
                 self._ask_confirmation()
                 return
             self.set_step("ask_place")
@@ -607,11 +657,14 @@ class Dialogue:
 
     def _place_display(self) -> str:
         location = self.draft.get("location") or {}
-        place = location.get("place") or location.get("text") or "?"
+        place = str(location.get("place") or location.get("text") or "?")
+        street = location.get("street")
+        if street and street not in place:
+            place = f"{place}, {street}"  # "Belmopan Market, Ring Road"
         district = location.get("district")
         if district and district not in place:
             return f"{place}, {district}"
-        return str(place)
+        return place
 
     # ------------------------------------------------------------------ save
     def _create_report(self, *, status: str) -> Report:
@@ -686,3 +739,7 @@ class Dialogue:
 def _short(value: str, limit: int = 40) -> str:
     value = " ".join(str(value).split())
     return value if len(value) <= limit else value[: limit - 3].rstrip() + "..."
+
+
+def _content_words(value: str) -> list[str]:
+    return [w for w in normalise(value).split() if w not in _FUNCTION_WORDS and has_letters(w)]

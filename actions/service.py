@@ -44,6 +44,11 @@ class ConversationService:
         self.places = places
         self.config = config
 
+    def store(self, inbound: InboundMessage) -> tuple[int, Reply | None]:
+        """Store an inbound message without processing it (e.g. a sender over the flood
+        limit): returns its id, and the earlier replies when it is a provider retry."""
+        return self._store(inbound)
+
     def receive(self, inbound: InboundMessage) -> Reply:
         message_id, duplicate = self._store(inbound)
         if duplicate is not None:

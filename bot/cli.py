@@ -26,6 +26,8 @@ def _configure_logging(settings: Settings) -> None:
         stream=sys.stderr,
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # httpx logs every request URL at INFO: Telegram's carry the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 # ------------------------------------------------------------------ commands

@@ -54,7 +54,7 @@ def receive(runtime: Runtime, inbound: InboundMessage) -> Reply:
 
 def _limited(runtime: Runtime, inbound: InboundMessage) -> Reply:
     # Stored exactly as the service stores every message (dedup included), not processed.
-    message_id, duplicate = runtime.service._store(inbound)
+    message_id, duplicate = runtime.service.store(inbound)
     if duplicate is not None:
         return duplicate
     with runtime.session_factory() as session:

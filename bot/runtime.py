@@ -12,7 +12,7 @@ from actions.service import ConversationService
 from bot.settings import Settings
 from nlu.engine import NluEngine
 from nlu.loader import load_engine
-from nlu.places.gazetteer import get_gazetteer
+from nlu.places.geocoder import make_resolver
 from storage.db import ensure_schema, make_engine, make_session_factory
 
 
@@ -36,7 +36,11 @@ def build_runtime(settings: Settings, *, nlu: NluEngine | None = None) -> Runtim
     engine, session_factory = open_store(settings)
     if nlu is None:
         nlu = load_engine(settings.safercity_nlu_engine, rasa_url=settings.rasa_url)
-    places = get_gazetteer()
+    places = make_resolver(
+        settings.safercity_geocoder,
+        default_city=settings.safercity_default_city,
+        nominatim_user_agent=settings.safercity_nominatim_user_agent,
+    )
     service = ConversationService(session_factory, nlu, places, settings.conversation)
     return Runtime(
         settings=settings,

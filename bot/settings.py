@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     safercity_idle_hours: float = Field(default=6.0, gt=0)
     safercity_log_level: str = "INFO"
     rasa_url: str = "http://127.0.0.1:5005"
+    safercity_geocoder: Literal["offline", "nominatim"] = "offline"
+    safercity_nominatim_user_agent: str | None = None
     # Staff map tiles: none (district outlines only) unless a tile URL is configured.
     safercity_map_tile_url: str | None = None
     safercity_map_tile_attribution: str = ""
