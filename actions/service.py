@@ -172,21 +172,9 @@ class ConversationService:
         ).run()
         if outcome.erased:
             return outcome.texts  # nothing of this person is kept, not even the reply
-        now = utcnow()
         for reply_text in outcome.texts:
-            session.add(
-                Message(
-                    conversation_id=conversation.id,
-                    reporter_id=reporter.id,
-                    channel=message.channel,
-                    direction="out",
-                    kind="text",
-                    text=reply_text,
-                    status="sent",
-                    in_reply_to_id=message.id,
-                    created_at=now,
-                )
-            )
+            queries.add_reply(session, to=message, text=reply_text)
+        now = utcnow()
         message.status = "processed"
         message.processed_at = now
         return outcome.texts
@@ -201,16 +189,6 @@ class ConversationService:
             apology = text("error", language)
             message.status = "failed"
             message.error = "processing failed: see the service log"
-            session.add(
-                Message(
-                    conversation_id=message.conversation_id,
-                    reporter_id=message.reporter_id,
-                    channel=message.channel,
-                    direction="out",
-                    text=apology,
-                    status="sent",
-                    in_reply_to_id=message.id,
-                )
-            )
+            queries.add_reply(session, to=message, text=apology)
             session.commit()
             return apology

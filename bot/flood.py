@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from actions.messages import InboundMessage, Reply
 from bot.runtime import Runtime
-from storage import ratelimit
+from storage import queries, ratelimit
 from storage.models import Message, Reporter
 from storage.types import utcnow
 
@@ -73,18 +73,7 @@ def _limited(runtime: Runtime, inbound: InboundMessage) -> Reply:
         texts: tuple[str, ...] = ()
         if not already_told and reporter is not None and not reporter.stopped:
             note = NOTES.get(reporter.language or "en", NOTES["en"])
-            session.add(
-                Message(
-                    conversation_id=message.conversation_id,
-                    reporter_id=message.reporter_id,
-                    channel=message.channel,
-                    direction="out",
-                    kind="text",
-                    text=note,
-                    status="sent",
-                    in_reply_to_id=message.id,
-                )
-            )
+            queries.add_reply(session, to=message, text=note)
             texts = (note,)
         session.commit()
     log.warning("rate limit: message %s stored, not processed", message_id)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from storage.crypto import ContactCipher, reporter_key
 from storage.models import Conversation, Flag, Message, Report, Reporter, ReportEvent
+from storage.types import utcnow
 
 
 def get_or_create_reporter(
@@ -195,3 +196,20 @@ def attach_media(session: Session, *, report: Report, message_ids: list[int]) ->
     for message in session.scalars(select(Message).where(Message.id.in_(message_ids))):
         media.extend({"message_id": message.id, **item} for item in message.attachments)
     report.media = media
+
+
+def add_reply(session: Session, *, to: Message, text: str) -> Message:
+    """Store a reply given in the webhook's answer (or sent at once) to an inbound message."""
+    reply = Message(
+        conversation_id=to.conversation_id,
+        reporter_id=to.reporter_id,
+        channel=to.channel,
+        direction="out",
+        kind="text",
+        text=text,
+        status="sent",
+        in_reply_to_id=to.id,
+        created_at=utcnow(),
+    )
+    session.add(reply)
+    return reply
