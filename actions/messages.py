@@ -74,4 +74,6 @@ class Reply:
     """What the bot answers to one inbound message: zero or more texts, in order."""
 
     texts: tuple[str, ...] = ()
-    duplicate: bool = False  # the inbound was a provider retry: these are the first replies
+    # Another call processed this message (a provider retry): the texts, if any, are the
+    # replies it got; the caller must not send them again.
+    duplicate: bool = False

@@ -44,19 +44,16 @@ class ConversationService:
         self.places = places
         self.config = config
 
-    def store(self, inbound: InboundMessage) -> tuple[int, Reply | None]:
-        """Store an inbound message without processing it (e.g. a sender over the flood
-        limit): returns its id, and the earlier replies when it is a provider retry."""
-        return self._store(inbound)
-
     def receive(self, inbound: InboundMessage) -> Reply:
-        message_id, duplicate = self._store(inbound)
+        message_id, duplicate = self.store(inbound)
         if duplicate is not None:
             return duplicate
         return self._process(message_id, inbound)
 
     # ------------------------------------------------------------- storing
-    def _store(self, inbound: InboundMessage) -> tuple[int, Reply | None]:
+    def store(self, inbound: InboundMessage) -> tuple[int, Reply | None]:
+        """Commit an inbound message without processing it (`receive` processes it next; the
+        flood limiter stops there): its id, and the earlier replies if it is a retry."""
         with self.session_factory() as session:
             if inbound.provider_message_id:
                 existing = queries.find_message(
@@ -124,15 +121,16 @@ class ConversationService:
             status = message.status if message is not None else "processed"
             if status == "received":
                 session.close()
-                return self._process(message_id, inbound, duplicate=True)
+                # Stored but never processed (an earlier attempt died): this call does it.
+                return self._process(message_id, inbound)
             texts = tuple(m.text for m in queries.replies_to(session, message_id=message_id))
             log.info("duplicate delivery of message %s (status %s)", message_id, status)
             return Reply(texts=texts, duplicate=True)
 
     # ----------------------------------------------------------- processing
-    def _process(
-        self, message_id: int, inbound: InboundMessage, *, duplicate: bool = False
-    ) -> Reply:
+    def _process(self, message_id: int, inbound: InboundMessage) -> Reply:
+        """Process a stored message unless another call already claimed it. The call that
+        processes it is the one that answers (duplicate=False), even if it carries a retry."""
         with self.session_factory() as session:
             claimed = queries.claim_message(session, message_id=message_id)
             session.commit()
@@ -144,8 +142,8 @@ class ConversationService:
                 session.commit()
         except Exception:
             log.exception("processing inbound message %s failed", message_id)
-            return Reply(texts=(self._record_failure(message_id),), duplicate=duplicate)
-        return Reply(texts=tuple(texts), duplicate=duplicate)
+            return Reply(texts=(self._record_failure(message_id),))
+        return Reply(texts=tuple(texts))
 
     def _run_dialogue(
         self, session: Session, message_id: int, inbound: InboundMessage
