@@ -7,7 +7,7 @@ and "luces" all count; multi-word phrases are matched as folded substrings.
 from __future__ import annotations
 
 from nlu.language import detect_language
-from nlu.places.gazetteer import Gazetteer
+from nlu.places.gazetteer import Gazetteer, get_gazetteer
 from nlu.text import clean, fold, has_letters, words
 from nlu.types import LocationResult, ParseResult
 
@@ -296,7 +296,7 @@ class KeywordEngine:
     name = "keywords"
 
     def __init__(self, gazetteer: Gazetteer | None = None) -> None:
-        self.gazetteer = gazetteer or Gazetteer()
+        self.gazetteer = gazetteer or get_gazetteer()
 
     def parse(self, text: str) -> ParseResult:
         text = clean(text) if isinstance(text, str) else ""
