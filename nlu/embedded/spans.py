@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
+from nlu.embedded.rules import word_class
+
 # Words after which a place phrase continues ("la calle de ...", "corner of ...").
 _CONNECTORS = frozenset({"de", "del", "of", "a", "al", "to", "di", "the", "la", "el", "los", "las"})
 # "and"/"y" continue a span only after a pair relation ("corner of X and Y").
@@ -68,6 +70,7 @@ _CUT = frozenset(
         "is", "are", "was", "were", "es", "esta", "estan", "son", "right", "now", "every",
         "evry", "since", "desde", "hace", "when", "wen", "cuando", "cada", "todas", "todos",
         "all", "always", "aalweez", "for", "para", "fi", "because", "bcuz", "porque",
+        "help", "pls", "plz", "please", "ayuda", "porfa", "agen", "again", "otra",
     }
 )  # fmt: skip
 # Time words end a place phrase: "frente a la escuela [a la hora de salida]".
@@ -76,6 +79,26 @@ _TIME = frozenset(
      "evening", "ivnin", "afternoon", "tarde", "tardes", "weekend", "weekends", "saturday",
      "saturdays", "sunday", "sundays", "friday", "fridays", "today", "tonight", "2nite",
      "madrugada", "mediodia", "midnight", "dark", "daytime", "time"}
+)  # fmt: skip
+# "two doors from the shop", "a una cuadra del mercado": a distance that moves the point.
+_DISTANCE_UNITS = frozenset(
+    {"door", "doors", "block", "blocks", "cuadra", "cuadras", "mile", "miles", "minute",
+     "minutes", "metros", "meters"}
+)  # fmt: skip
+_DISTANCE_LINKS = frozenset({"from", "fram", "frum", "of", "de", "del", "away"})
+_COUNT_WORDS = frozenset(
+    {"a", "an", "one", "wan", "two", "tu", "three", "tree", "few", "couple", "un", "una",
+     "dos", "tres", "cuatro", "some", "sum"}
+)  # fmt: skip
+# "the corner of ...", "la orilla de ...": a noun naming part of a place, which needs its "of".
+_PART_NOUNS = frozenset(
+    {"corner", "kaana", "esquina", "side", "end", "final", "orilla", "entrance", "entrada",
+     "back", "top", "middle", "medio"}
+)  # fmt: skip
+# "the corner of mahogany [street]", "the school [yard]": a noun that finishes the place name.
+_NAME_ENDINGS = frozenset(
+    {"street", "st", "road", "rd", "avenue", "ave", "drive", "dr", "highway", "hwy", "lane",
+     "parade", "yard", "yaad", "parking", "grounds", "grown", "compound", "campus"}
 )  # fmt: skip
 # "the road to armenia", "el patio de la escuela": a landmark linked to the place it names.
 _COMPOUND_LINKS = frozenset({"to", "hacia", "through", "thru", "chru", "by", "past", "pas"})
@@ -92,21 +115,40 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     norms = [t.norm_ for t in doc]
     classes = [t.lemma_ for t in doc]
     n = len(doc)
+    # a known place name is never cut in two ("di [bridge]", "the spanish lookout [ferry]")
+    while start > 0 and classes[start] == "PLACE_I":
+        start -= 1
+    while end < n and classes[end] == "PLACE_I":
+        end += 1
     # 0. cut where the rest of the sentence starts, or where a time expression does
     for i in range(start + 1, end):
         landmark_follows = i + 1 < n and classes[i + 1] == "LM"
         if norms[i] in _CUT or (norms[i] in _TIME and not landmark_follows):
             end = i
             break
-    # 1. a dangling connector at the end: extend over what follows, or trim it
+        if norms[i] in _AND and not any(norms[j] in _PAIR_HEADS for j in range(start, i)):
+            end = i  # "the pool and posted it": "and" starts the rest of the sentence
+            break
+    # 1. "the corner [of mahogany street]": a part-of noun takes its complement
+    if end < n - 1 and norms[end - 1] in _PART_NOUNS and norms[end] in {"of", "de", "del", "a"}:
+        end += 1
+    # a dangling connector at the end: extend over what follows, or trim it
     steps = 0
     while end < n and end > start and norms[end - 1] in _CONNECTORS and steps < 4:
-        if not doc[end].is_alpha or norms[end] in _STOP_AFTER or classes[end] == "ATT":
+        if (
+            not doc[end].is_alpha
+            or norms[end] in _STOP_AFTER
+            or norms[end] in _CUT
+            or norms[end] in _TIME
+            or classes[end] == "ATT"
+        ):
             break
         end += 1
         steps += 1
         while end < n and classes[end] == "PLACE_I":
             end += 1
+    while end > start + 1 and norms[end - 1] in _AND:
+        end -= 1  # "the corner of hibiscus [and]": the pair rule below decides
     pair = any(norms[i] in _PAIR_HEADS for i in range(start, end)) and not any(
         norms[i] in _AND for i in range(start, end)
     )
@@ -131,22 +173,51 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
             while j < n and classes[j] == "PLACE_I":
                 j += 1
             end = j
-    # 2. a leading attaching word is dropped
+    # 1c. "the corner of mahogany street", "di hospital parking": the name's last noun
+    if end < n and norms[end] in _NAME_ENDINGS and classes[end - 1] != "ATT":
+        end += 1
+    # 2. a leading attaching word is dropped ("in front of" keeps its "in"; Kriol says
+    # "front a di bank", so "eena front a" loses its "eena")
     while (
         start < end - 1
         and norms[start] in _LEADING_ATTACH
-        and not (norms[start + 1] == "front" and norms[start] in {"in", "eena"})
+        and not (norms[start + 1] == "front" and norms[start] == "in")
+    ):
+        start += 1
+    # 2b. "[roams] the park", "[race] front a di skool", "[up] maya mopan": a verb or
+    # particle the tagger took in before the place phrase is dropped
+    if end - start >= 2 and (
+        (
+            classes[start] == "O"
+            and (classes[start + 1] in {"DET", "REL"} or word_class(norms[start + 1]) == "DET")
+            and doc[start].is_lower
+            and norms[start] not in _COUNT_WORDS
+        )
+        or (norms[start] in {"up", "dung", "down"} and classes[start + 1] == "PLACE_B")
     ):
         start += 1
     # 3. relation words just before are pulled in ("corner of", "in front of", "frente a")
     i = start
     if i >= 2 and norms[i - 1] in _RELATION_LINKS and norms[i - 2] in _LEFT_RELATIONS:
         i -= 2
-        if i >= 1 and norms[i] == "front" and norms[i - 1] in {"in", "eena"}:
+        if i >= 1 and norms[i] == "front" and norms[i - 1] == "in":
             i -= 1
     elif i >= 1 and norms[i - 1] in _LEFT_RELATIONS:
         i -= 1
     start = i
+    # 3b. "in front of": the whole relation ("front of the bank" alone is half of it)
+    if start >= 1 and norms[start] == "front" and norms[start - 1] == "in":
+        start -= 1
+    # 3c. "two doors from the shop", "a una cuadra del mercado": the distance comes along
+    if (
+        start >= 3
+        and norms[start - 1] in _DISTANCE_LINKS
+        and norms[start - 2] in _DISTANCE_UNITS
+        and (norms[start - 3] in _COUNT_WORDS or norms[start - 3].isdigit())
+    ):
+        start -= 3
+        if start >= 1 and norms[start - 1] == "a" and norms[start] in {"una", "un", "dos", "tres"}:
+            start -= 1
     # 4. "la esquina" not "esquina": the article belongs to the span
     if start >= 1 and classes[start - 1] == "DET" and classes[start] != "DET":
         start -= 1
@@ -164,7 +235,32 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
             start = j
     if start >= end:
         return None
+    if _personal(norms, classes, start, end) or _origin(norms, start, end):
+        return None
     return start, end
+
+
+# "mi kaana", "behind our houses": a personal place only a friend could find is no span.
+_POSSESSIVES = frozenset({"my", "mi", "our", "wi", "we", "nuestra", "nuestro", "nuestras"})
+# "girls from honduras": where people come from, not where the report happens.
+_ORIGINS = frozenset(
+    {"guatemala", "honduras", "salvador", "mexico", "nicaragua", "china", "india", "jamaica",
+     "haiti", "venezuela", "colombia", "cuba", "taiwan"}
+)  # fmt: skip
+
+
+def _personal(norms: list[str], classes: list[str], start: int, end: int) -> bool:
+    return any(norms[i] in _POSSESSIVES for i in range(start, end)) and not any(
+        classes[i] == "PLACE_B" for i in range(start, end)
+    )
+
+
+def _origin(norms: list[str], start: int, end: int) -> bool:
+    return (
+        start >= 1
+        and norms[start - 1] in {"from", "fram", "frum", "de", "del"}
+        and norms[end - 1] in _ORIGINS
+    )
 
 
 def from_gazetteer(doc: Doc) -> tuple[int, int] | None:
@@ -181,13 +277,16 @@ def from_gazetteer(doc: Doc) -> tuple[int, int] | None:
         whole = all(t.lemma_ in _FILLER or t.is_punct for t in doc[:start]) and all(
             t.lemma_ in _FILLER or t.is_punct for t in doc[end:]
         )
-        if not whole and (start == 0 or doc[start - 1].lemma_ not in {"ATT", "REL"}):
+        # "salvapan", not "di market"; "se cayo" (it fell) is a verb, not the Cayo District
+        proper = word_class(token.norm_) == "O" and (i == 0 or doc[i - 1].norm_ not in _CLITICS)
+        if not whole and not proper and (start == 0 or doc[start - 1].lemma_ not in _FILLER):
             continue  # the subject of the sentence ("the bar sells to kids"), not a place
         return refine(doc, start, end)
     return None
 
 
 _FILLER = frozenset({"ATT", "DET", "REL"})
+_CLITICS = frozenset({"se", "me", "le", "te", "nos", "les", "lo"})
 
 
 def only_a_place(doc: Doc, start_char: int | None, end_char: int | None) -> bool:

@@ -1,0 +1,112 @@
+"""The rules that repair a tagged location span's edges (nlu/embedded/spans.py).
+
+The tagger is statistical; these rules are not, so they are tested on their own: a doc goes
+through the lexicon component only (folded NORM, word class in LEMMA), a span is given as the
+tagger might have predicted it, and the rules must return the span the data's convention
+(nlu/data/README.md) asks for.
+"""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+import nlu.embedded.components  # noqa: F401  (registers the lexicon)
+from nlu.embedded import spans
+from nlu.embedded.store import place_phrases
+from nlu.training_data import load, split_dir
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    pipeline = spacy.blank("xx")
+    lexicon = pipeline.add_pipe("safercity_lexicon", name="lexicon")
+    lexicon.set_phrases(place_phrases(load(split_dir("train"))))  # type: ignore[attr-defined]
+    return pipeline
+
+
+def _doc(nlp: Language, text: str) -> Doc:
+    return nlp(text)
+
+
+def _refined(nlp: Language, text: str, predicted: str) -> str | None:
+    doc = _doc(nlp, text)
+    span = doc.char_span(text.index(predicted), text.index(predicted) + len(predicted))
+    assert span is not None, "test spans fall on token boundaries"
+    bounds = spans.refine(doc, span.start, span.end)
+    return None if bounds is None else doc[bounds[0] : bounds[1]].text
+
+
+@pytest.mark.parametrize(
+    ("text", "predicted", "expected"),
+    [
+        # "in front of" is one relation; Kriol says "front a", without "eena"
+        ("someone dumped puppies in front of the church", "front of the church",
+         "in front of the church"),
+        ("mi kyar get bruk eena front a di bank", "eena front a di bank", "front a di bank"),
+        # a distance moves the point and belongs to the span
+        ("they sell drugs two doors from the chinese shop", "the chinese shop",
+         "two doors from the chinese shop"),
+        ("venden droga a una cuadra del parque", "parque", "a una cuadra del parque"),
+        # a part-of noun takes its complement; a street name takes its last noun
+        ("the dogs at the corner of mahogany street bite", "the corner",
+         "the corner of mahogany street"),
+        ("men at the corner of hibiscus and orchid street holla", "the corner of hibiscus and",
+         "the corner of hibiscus and orchid street"),
+        # the rest of the sentence, a time or a plea is cut off
+        ("a guy recorded me at the pool and posted it", "the pool and posted", "the pool"),
+        ("no me siento segura en la parada de bus de noche", "la parada de bus de",
+         "la parada de bus"),
+        ("dogs attacking a boy behind the school help", "behind the school help",
+         "behind the school"),
+        # a verb or particle the tagger swallowed before the place is dropped
+        ("a pit bull roams the park every morning", "roams the park", "the park"),
+        ("dehn lack ahn up roaring creek", "up roaring creek", "roaring creek"),
+        # a known place name is never cut in two, and keeps its article
+        ("di bridge noh gat noh rail", "bridge", "di bridge"),
+    ],
+)  # fmt: skip
+def test_span_edges_follow_the_convention(
+    nlp: Language, text: str, predicted: str, expected: str
+) -> None:
+    assert _refined(nlp, text, predicted) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "predicted"),
+    [
+        ("di lite da mi kaana gaan out tree week now", "mi kaana"),
+        ("the bush behind our houses is where thieves hide", "behind our houses"),
+        ("the owner brings girls from honduras to work", "honduras"),
+        ("traen muchachas de guatemala", "guatemala"),
+    ],
+)
+def test_personal_places_and_places_of_origin_are_no_span(
+    nlp: Language, text: str, predicted: str
+) -> None:
+    assert _refined(nlp, text, predicted) is None
+
+
+def test_a_possessive_beside_a_named_place_keeps_the_span(nlp: Language) -> None:
+    text = "he beat her in front of his house in belize city"
+    assert _refined(nlp, text, "in front of his house in belize city") is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Kriol often drops the preposition before a village's name
+        ("wan man chap wan nex man wid machete armenia las week", "armenia"),
+        ("why is unitedville so dark at night", "unitedville"),
+        # a landmark that is the sentence's subject, without a preposition, is no place
+        ("the bar sells beer to kids", None),
+        # "se cayo" is a verb (it fell), not the Cayo District
+        ("se cayo el poste y hay niños jugando", None),
+    ],
+)
+def test_the_gazetteer_fallback(nlp: Language, text: str, expected: str | None) -> None:
+    doc = _doc(nlp, text)
+    bounds = spans.from_gazetteer(doc)
+    assert (None if bounds is None else doc[bounds[0] : bounds[1]].text) == expected
