@@ -115,12 +115,13 @@ class EmbeddedEngine:
         if (
             category is None
             and cues
-            and p_urgent >= max(self.urgent_threshold, 0.5)
+            and p_urgent >= self.urgent_threshold
             and len(doc) >= 5
             and ranking
         ):
             # "my son is missing since this morning please help find him": someone in
-            # danger is a report even when the words look like a request for help
+            # danger is a report even when the words look like a request for help; the
+            # cue rules and the urgency classifier (at its fitted threshold) must agree
             category, top_p = ranking[0]
             intent = "report"
         # Only a report is urgent: "help" alone asks how the service works.
