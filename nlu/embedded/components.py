@@ -224,7 +224,7 @@ NER_MODEL: dict[str, Any] = {
         "encode": {
             "@architectures": "spacy.MaxoutWindowEncoder.v2",
             "width": 64,
-            "depth": 2,
+            "depth": 4,
             "window_size": 1,
             "maxout_pieces": 3,
         },
