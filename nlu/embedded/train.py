@@ -6,8 +6,9 @@ Two passes over the training split, both on this machine in seconds:
    calibrates the category confidence and the urgency threshold;
 2. everything (classifiers and location tagger) is trained again on the whole split, and
    the fitted temperature and threshold are stored beside it.
-The two passes are independent: with a second core, pass 1 runs in a child process while
-pass 2 runs here (the location tagger, the slowest part, overlaps the calibration).
+The two passes are independent: with a second core, pass 1 runs in a child process
+(`python -m nlu.embedded.calibrate_worker`) while pass 2 runs here, so the location tagger,
+the slowest part, overlaps the calibration.
 The test split is never read here.
 """
 
@@ -16,13 +17,16 @@ from __future__ import annotations
 import json
 import logging
 import math
-import multiprocessing
 import os
+import pickle
 import random
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -360,32 +364,74 @@ def calibrate(
     )
 
 
-def _second_core() -> ProcessPoolExecutor | None:
-    """A one-process pool for the calibration pass, when a second core is there for it.
+class _Calibrating:
+    """Pass 1 in a child Python process, fed a pickle of the data, answering JSON.
 
-    `spawn`, not `fork`: training may start inside a running service with threads.
+    A plain subprocess, not multiprocessing: training may start inside a running service
+    (threads make `fork` unsafe) or from a script without a `__main__` guard (which `spawn`
+    would run again in the child).
     """
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    if cores < 2:
-        return None
-    try:
-        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    except (OSError, ValueError):
-        return None
+
+    def __init__(self, data: NluData, phrases: Sequence[str], config: TrainConfig) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="safercity-calibrate-"))
+        self.out = self.dir / "calibration.json"
+        self.log = self.dir / "stderr.log"
+        (self.dir / "in.pickle").write_bytes(pickle.dumps((data, list(phrases), config)))
+        env = dict(os.environ)
+        root = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        with self.log.open("wb") as err:
+            self.proc = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+                [sys.executable, "-m", "nlu.embedded.calibrate_worker", str(self.dir)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+                env=env,
+            )
+
+    @classmethod
+    def start(
+        cls, data: NluData, phrases: Sequence[str], config: TrainConfig
+    ) -> _Calibrating | None:
+        """The child, when a second core is there for it (else None: calibrate here)."""
+        try:
+            cores = len(os.sched_getaffinity(0))
+        except (AttributeError, OSError):
+            cores = os.cpu_count() or 1
+        if cores < 2:
+            return None
+        try:
+            return cls(data, phrases, config)
+        except OSError:
+            _log.warning("cannot start a calibration process; calibrating here", exc_info=True)
+            return None
+
+    def result(self) -> Calibration | None:
+        """The child's calibration, or None (then it is done here) when the child failed."""
+        try:
+            code = self.proc.wait()
+            if code == 0 and self.out.is_file():
+                return Calibration(**json.loads(self.out.read_text(encoding="utf-8")))
+            tail = self.log.read_text(encoding="utf-8", errors="replace")[-2000:]
+            _log.warning("calibration process failed (exit %s); calibrating here\n%s", code, tail)
+            return None
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def _calibration_result(pending: Future[Calibration] | None) -> Calibration | None:
-    """The child's calibration, or None (then it is done here) when the child failed."""
-    if pending is None:
-        return None
-    try:
-        return pending.result()
-    except Exception:
-        _log.warning("calibration in a second process failed; calibrating here", exc_info=True)
-        return None
+def calibrate_in_dir(work: Path) -> None:
+    """The child's side: read `in.pickle` in `work`, write `calibration.json` beside it."""
+    data, phrases, config = pickle.loads((work / "in.pickle").read_bytes())  # noqa: S301 (ours)
+    calibration = calibrate(data, phrases, config, progress=False)
+    tmp = work / "calibration.json.tmp"
+    tmp.write_text(json.dumps(asdict(calibration)), encoding="utf-8")
+    tmp.rename(work / "calibration.json")
 
 
 def train_pipeline(
@@ -400,17 +446,15 @@ def train_pipeline(
     the pipeline and its meta (calibration...)."""
     config = config or TrainConfig()
     started = time.perf_counter()
-    pool = _second_core()
-    pending: Future[Calibration] | None = None
-    if pool is not None:
-        pending = pool.submit(calibrate, data, phrases, config, progress=False)
+    pending = _Calibrating.start(data, phrases, config)
+    calibration: Calibration | None = None
     try:
         nlp = build_pipeline(phrases, config)
         fit(nlp, data.examples, data.intents, config, progress=progress, desc="training")
-        calibration = _calibration_result(pending)
+        calibration = pending.result() if pending is not None else None
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        if pending is not None:
+            pending.close()
     if calibration is None:
         calibration = calibrate(data, phrases, config, progress=progress)
     if log:
@@ -425,6 +469,7 @@ def train_pipeline(
         "config": asdict(config),
         "examples": len(data.examples),
         "intents": data.intents,
+        "urgent_categories": sorted({ex.intent for ex in data.examples if ex.urgent}),
         "training_seconds": round(time.perf_counter() - started, 2),
     }
     return nlp, meta
