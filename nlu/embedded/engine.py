@@ -42,6 +42,10 @@ class EmbeddedEngine:
         self.temperature = float(calibration.get("temperature", 1.0))
         self.urgent_threshold = float(calibration.get("urgent_threshold", 0.5))
         self.min_report_confidence = float(calibration.get("min_report_confidence", 0.0))
+        # the categories the training data ever marks urgent (a model without the list:
+        # all of them); the classifier alone never makes another category urgent
+        known = meta.get("urgent_categories")
+        self.urgent_categories = frozenset(known if known is not None else _CATEGORIES)
         self.intents: list[str] = labels_of(nlp, "textcat")
         self.gazetteer = gazetteer or get_gazetteer()
         self.span_rules = True
@@ -124,20 +128,24 @@ class EmbeddedEngine:
             # cue rules and the urgency classifier (at its fitted threshold) must agree
             category, top_p = ranking[0]
             intent = "report"
-        # Only a report is urgent: "help" alone asks how the service works.
-        urgent = category is not None and (p_urgent >= self.urgent_threshold or bool(cues))
+        # Only a report is urgent: "help" alone asks how the service works. The classifier
+        # speaks for the categories people have reported emergencies in ("the bush is so
+        # high" is never urgent however it is worded); a cue ("he has a gun") for any.
+        urgent = category is not None and (
+            bool(cues) or (category in self.urgent_categories and p_urgent >= self.urgent_threshold)
+        )
 
         language = max(LANGUAGES, key=lambda lang: cats.get(lang, 0.0))
 
         location = self._location(doc)
-        if category is None and intent in _PLACELESS_INTENTS:
-            # "a que hora abre el banco", "wen di market open": a question or a greeting
-            # that mentions a place reports nothing there
-            location = None
         if location is not None and spans_rules.only_a_place(doc, location.start, location.end):
             # "behind the hospital", "near the school": an answer naming a place, with
             # nothing that says what happened there: no category, nothing urgent
             category, intent, top_p, urgent, ranking = None, None, 0.0, False, ()
+        elif category is None and intent in _PLACELESS_INTENTS:
+            # "a que hora abre el banco", "wen di market open": a question or a greeting
+            # that mentions a place reports nothing there
+            location = None
         return ParseResult(
             text=text,
             category=category,
