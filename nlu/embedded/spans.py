@@ -59,8 +59,21 @@ _LEFT_RELATIONS = frozenset(
 _RELATION_LINKS = frozenset({"of", "de", "del", "a", "al", "fram", "from", "in", "eena"})
 # Words that only attach a place to the sentence: never the first word of a span.
 _LEADING_ATTACH = frozenset(
-    {"on", "in", "at", "by", "near", "pan", "eena", "inna", "en", "por", "cerca", "around"}
-)
+    {"on", "in", "at", "by", "near", "pan", "eena", "inna", "en", "por", "cerca", "around",
+     "from", "fram", "frum", "to", "outside", "along", "roun"}
+)  # fmt: skip
+# Spanish "a" and Kriol "a" before an article attach too: "camino [a la escuela]".
+_ATTACH_BEFORE_ARTICLE = frozenset({"a", "al"})
+# Nouns that are no landmark and only carry the place after them: "the houses behind ...",
+# "a yard in ...", "the middle of ...", "la casa azul atras de ..."
+_GENERIC_HEADS = frozenset(
+    {"house", "houses", "haus", "yard", "yards", "yaad", "room", "middle", "medio", "view",
+     "sidewalk", "casa", "casas", "lot", "side", "sides", "orilla", "banqueta"}
+)  # fmt: skip
+# Roads and streets carry a place only with "in": "the road in [cotton tree]" (but "the road
+# to cotton tree" and "la calle del hospital" are names of their own).
+_GENERIC_ROADS = frozenset({"road", "street", "roads", "streets"})
+_GENERIC_LINKS = frozenset({"in", "eena", "en", "at", "on", "pan", "of", "de", "del", "a", "by"})
 _STOP_AFTER = frozenset(
     {"and", "y", "an", "ahn", "but", "pero", "right", "now", "every", "evry", "since", "desde"}
 )
@@ -176,11 +189,21 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     # 1c. "the corner of mahogany street", "di hospital parking": the name's last noun
     if end < n and norms[end] in _NAME_ENDINGS and classes[end - 1] != "ATT":
         end += 1
+    # 1d. "the houses [behind salvapan]", "a yard in [roaring creek]": a generic noun that
+    # only carries the place phrase after it is not part of the place
+    start = _drop_generic_head(norms, classes, start, end)
     # 2. a leading attaching word is dropped ("in front of" keeps its "in"; Kriol says
     # "front a di bank", so "eena front a" loses its "eena")
     while (
         start < end - 1
-        and norms[start] in _LEADING_ATTACH
+        and (
+            norms[start] in _LEADING_ATTACH
+            or (
+                norms[start] in _ATTACH_BEFORE_ARTICLE
+                and classes[start + 1] == "DET"
+                and norms[start + 1] not in _COUNT_WORDS  # "a una cuadra del": a distance
+            )
+        )
         and not (norms[start + 1] == "front" and norms[start] == "in")
     ):
         start += 1
@@ -233,11 +256,83 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
             start = j - 1
         else:
             start = j
+    # 5b. "[the hardware store in] spanish lookout": the landmark the place locates
+    start = _landmark_before(norms, classes, start)
     if start >= end:
         return None
-    if _personal(norms, classes, start, end) or _origin(norms, start, end):
+    if (
+        _personal(norms, classes, start, end)
+        or _origin(norms, start, end)
+        or _generic_only(norms, classes, start, end)
+    ):
         return None
     return start, end
+
+
+# Things reported with their place, not landmarks people meet at: "the sidewalk on ring
+# road" points at ring road.
+_REPORTED_HEADS = _GENERIC_HEADS | _GENERIC_ROADS | frozenset(
+    {"building", "bildin", "garage", "drain", "drains", "crossing", "post", "pole", "curve",
+     "parking", "calle", "camino", "area", "bridge", "lamp", "light", "lite", "poste"}
+)  # fmt: skip
+
+
+# Words after which a noun phrase is still the subject of the message.
+_SUBJECT_BEFORE = frozenset(
+    {"why", "does", "do", "and", "an", "ahn", "y", "but", "pero", "hi", "hello", "gud",
+     "good", "morning", "buenas", "buenos", "dias", "tardes", "noches", "que", "that", "dat",
+     "weekend", "evry", "every", "now", "ahora", "ahorita"}
+)  # fmt: skip
+
+
+def _landmark_before(norms: list[str], classes: list[str], start: int) -> int:
+    """The start of "the shop on" before a predicted "hummingbird hwy", else `start`."""
+    if start < 2 or norms[start - 1] not in _PLACED_BY or classes[start - 2] != "LM":
+        return start
+    if classes[start] not in {"PLACE_B", "DET"} or norms[start - 2] in _REPORTED_HEADS:
+        return start
+    k = start - 2
+    if k >= 2 and classes[k - 1] == "O" and classes[k - 2] == "DET":
+        first = k - 2  # "the chinese shop in"
+    elif k >= 1 and classes[k - 1] == "DET":
+        first = k - 1
+    else:
+        return start
+    if first == 0 or norms[first - 1] in _SUBJECT_BEFORE:
+        # "the old hotel on the highway is abandoned": the landmark is what is reported,
+        # and only its place is the span
+        return start
+    return first
+
+
+def _drop_generic_head(norms: list[str], classes: list[str], start: int, end: int) -> int:
+    """The start after a leading generic noun and its link word, when a place follows."""
+    i = start
+    if i < end and (classes[i] == "DET" or norms[i] in _COUNT_WORDS):
+        i += 1
+    if i + 1 < end and classes[i] == "O" and norms[i + 1] in _GENERIC_HEADS:
+        i += 1  # "a locked room", "the empty house"
+    if i >= end - 1:
+        return start
+    head = norms[i]
+    j = i + 1
+    if (
+        head in _GENERIC_HEADS
+        and j < end - 1
+        and classes[j] == "O"
+        and norms[j + 1] in (_LEFT_RELATIONS | _GENERIC_LINKS)
+    ):
+        j += 1  # "la casa azul atras de"
+    if j >= end - 1:
+        return start
+    if head in _GENERIC_HEADS:
+        if norms[j] in _LEFT_RELATIONS:
+            return j
+        if norms[j] in _GENERIC_LINKS:
+            return j + 1
+    elif head in _GENERIC_ROADS and norms[j] in {"in", "eena", "en"}:
+        return j + 1
+    return start
 
 
 # "mi kaana", "behind our houses": a personal place only a friend could find is no span.
@@ -252,6 +347,26 @@ _ORIGINS = frozenset(
 def _personal(norms: list[str], classes: list[str], start: int, end: int) -> bool:
     return any(norms[i] in _POSSESSIVES for i in range(start, end)) and not any(
         classes[i] == "PLACE_B" for i in range(start, end)
+    )
+
+
+# Words that alone locate nothing: "the road", "di whole street", "this area", "entre".
+_NOWHERE = _GENERIC_HEADS | _GENERIC_ROADS | frozenset(
+    {"camino", "area", "bus", "neighbourhood", "neighborhood", "way", "path", "lote", "door",
+     "doors", "wall", "whole", "this", "that", "dis", "dat", "all"}
+)  # fmt: skip
+
+
+# Relation words that are places of their own: "la esquina", "a una cuadra del parque".
+_PLACE_RELATIONS = _PART_NOUNS | _PAIR_HEADS | _DISTANCE_UNITS
+
+
+def _generic_only(norms: list[str], classes: list[str], start: int, end: int) -> bool:
+    """Nothing but articles, relation words and generic nouns: no place anyone could find."""
+    return all(
+        (classes[i] in {"DET", "REL", "ATT"} or norms[i] in _NOWHERE)
+        and norms[i] not in _PLACE_RELATIONS
+        for i in range(start, end)
     )
 
 
