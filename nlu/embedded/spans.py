@@ -200,7 +200,7 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
             norms[start] in _LEADING_ATTACH
             or (
                 norms[start] in _ATTACH_BEFORE_ARTICLE
-                and classes[start + 1] == "DET"
+                and word_class(norms[start + 1]) == "DET"
                 and norms[start + 1] not in _COUNT_WORDS  # "a una cuadra del": a distance
             )
         )

@@ -66,6 +66,19 @@ def _refined(nlp: Language, text: str, predicted: str) -> str | None:
         ("dehn lack ahn up roaring creek", "up roaring creek", "roaring creek"),
         # a known place name is never cut in two, and keeps its article
         ("di bridge noh gat noh rail", "bridge", "di bridge"),
+        # a generic noun that only carries the place after it is no part of it
+        ("fire spreading to the houses behind the clinic", "the houses behind the clinic",
+         "behind the clinic"),
+        ("goats eating in the road in cotton tree", "the road in cotton tree", "cotton tree"),
+        ("venden droga en la casa azul atras de la cancha", "la casa azul atras de la cancha",
+         "atras de la cancha"),
+        # a landmark located by a place comes along, unless it is what is reported
+        ("a man robbing the shop on bliss parade right now", "bliss parade",
+         "the shop on bliss parade"),
+        ("the old hotel on bliss parade is a hideout", "bliss parade", "bliss parade"),
+        # "from", "fram" and a Spanish "a" before an article only attach the place
+        ("wan man di folla mi fram di bus stop", "fram di bus stop", "di bus stop"),
+        ("los perros mordieron a dos niños camino a la escuela", "a la escuela", "la escuela"),
     ],
 )  # fmt: skip
 def test_span_edges_follow_the_convention(
@@ -110,3 +123,19 @@ def test_the_gazetteer_fallback(nlp: Language, text: str, expected: str | None) 
     doc = _doc(nlp, text)
     bounds = spans.from_gazetteer(doc)
     assert (None if bounds is None else doc[bounds[0] : bounds[1]].text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "predicted"),
+    [
+        ("a dead cow has been lying on the road for two days", "the road"),
+        ("abandoned buildings everywhere in this area", "this area"),
+        ("wan kyar di drive up an dung di street", "di street"),
+    ],
+)
+def test_generic_words_alone_are_no_place(nlp: Language, text: str, predicted: str) -> None:
+    assert _refined(nlp, text, predicted) is None
+
+
+def test_a_corner_alone_is_still_a_place(nlp: Language) -> None:
+    assert _refined(nlp, "el foco de la esquina se quemo", "la esquina") == "la esquina"
