@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from bot.staff.views import BELIZE
 from tests.staff.conftest import days_ago
 
 
@@ -91,10 +92,11 @@ def test_filters_by_reason_category_status_and_date(
     assert count(by_category, "low_confidence") == 0  # counts follow the other filters
     by_status = app_client.get("/staff/queue?status=in_review").text
     assert references(by_status) == ["BZ-ROAD"]
-    recent = days_ago(3).date().isoformat()
+    # the filter's days are Belize days (UTC-6): pick them the way staff there would
+    recent = days_ago(3).astimezone(BELIZE).date().isoformat()
     by_date = app_client.get(f"/staff/queue?from={recent}").text
     assert sorted(references(by_date)) == ["BZ-ROAD", "BZ-VIOL"]
-    old = days_ago(10).date().isoformat()
+    old = days_ago(10).astimezone(BELIZE).date().isoformat()
     by_old = app_client.get(f"/staff/queue?from={old}&to={old}").text
     assert references(by_old) == ["BZ-LITE"]
     # nonsense filters are ignored, never an error
