@@ -8,7 +8,11 @@ most often on a few hundred examples:
 - a span that stops on a connector ("atras del", "la terminal de") is extended over the
   noun that follows, or trimmed back when nothing place-like follows;
 - relation words just before a span ("corner of", "behind", "frente a") are pulled in;
-- a leading attaching preposition is dropped;
+- a leading attaching preposition is dropped, and so is motion ("walk past", "across" without
+  "from");
+- "between X and Y" and "corner of X and Y" are made whole from either half;
+- a reported thing ("the lamp post by", "the curve by") gives way to the landmark that
+  places it; vehicles, people and bare parts ("the back") are no place;
 - when the tagger finds nothing but the gazetteer knows a place in the message, that place
   (with its relation words and article) is the span.
 Token classes come from the lexicon component (`token.lemma_`: PLACE_B/PLACE_I/REL/DET/
@@ -54,13 +58,32 @@ _LEFT_RELATIONS = frozenset(
         "arriba",
         "despues",
         "antes",
+        "over",
+        "under",
+        "unda",
+        "onda",
+        "below",
+        "debajo",
+        "encima",
     }
 )
 _RELATION_LINKS = frozenset({"of", "de", "del", "a", "al", "fram", "from", "in", "eena"})
+# Relation words that move the point only with their link: "across from the park" does,
+# "overturned across the highway" does not.
+_LINKED_ONLY = frozenset({"across", "cross"})
+# After a verb of motion "past" says which way someone went, not where: "walk past [the
+# taxi stand]" (but "the curve [past the cemetery]").
+_MOTION_VERBS = frozenset(
+    {"walk", "walks", "walking", "walked", "pass", "passes", "passing", "drive", "drives",
+     "driving", "drove", "race", "races", "racing", "speed", "speeds", "speeding", "run",
+     "runs", "running", "ride", "rides", "riding", "go", "goes", "going", "went", "waak",
+     "fly", "flying", "zoom", "zooming"}
+)  # fmt: skip
 # Words that only attach a place to the sentence: never the first word of a span.
 _LEADING_ATTACH = frozenset(
     {"on", "in", "at", "by", "near", "pan", "eena", "inna", "en", "por", "cerca", "around",
-     "from", "fram", "frum", "to", "outside", "along", "roun"}
+     "from", "fram", "frum", "to", "outside", "along", "roun", "inside", "adentro", "dentro",
+     "afuera", "fuera"}
 )  # fmt: skip
 # Spanish "a" and Kriol "a" before an article attach too: "camino [a la escuela]".
 _ATTACH_BEFORE_ARTICLE = frozenset({"a", "al"})
@@ -111,7 +134,8 @@ _PART_NOUNS = frozenset(
 # "the corner of mahogany [street]", "the school [yard]": a noun that finishes the place name.
 _NAME_ENDINGS = frozenset(
     {"street", "st", "road", "rd", "avenue", "ave", "drive", "dr", "highway", "hwy", "lane",
-     "parade", "yard", "yaad", "parking", "grounds", "grown", "compound", "campus"}
+     "parade", "yard", "yaad", "parking", "grounds", "grown", "compound", "campus", "route",
+     "ruta"}
 )  # fmt: skip
 # "the road to armenia", "el patio de la escuela": a landmark linked to the place it names.
 _COMPOUND_LINKS = frozenset({"to", "hacia", "through", "thru", "chru", "by", "past", "pas"})
@@ -121,6 +145,75 @@ _PLACED_BY = frozenset({"on", "in", "at", "pan", "eena", "en", "de", "del", "by"
 
 def _placey(token_class: str) -> bool:
     return token_class in {"PLACE_B", "PLACE_I", "LM", "O", "NUM"}
+
+
+def _relation_before(norms: list[str], i: int) -> bool:
+    """True when the word at `i` is a relation word that moves the point where it stands."""
+    if norms[i] not in _LEFT_RELATIONS or norms[i] in _LINKED_ONLY:
+        return False
+    return not (norms[i] in {"past", "pas"} and i >= 1 and norms[i - 1] in _MOTION_VERBS)
+
+
+def _pair_after(norms: list[str], classes: list[str], start: int, end: int) -> int:
+    """The end over "and Y" when the span is the first half of "between X and Y"."""
+    n = len(norms)
+    heads = [i for i in range(start, end) if norms[i] in _PAIR_HEADS]
+    if not heads or any(norms[i] in _AND for i in range(start, end)):
+        return end
+    if end + 1 >= n or norms[end] not in _AND:
+        return end
+    j = end + 1
+    article = classes[j] == "DET" and j + 1 < n
+    if article:
+        j += 1
+    # "corner of mahogany and cohune street": street names the lexicon may not know, without
+    # an article, after a first half that is a name too (not "la esquina del parque y hay")
+    named = not article and all(
+        classes[i] in {"O", "PLACE_B", "PLACE_I", "NUM"} for i in range(heads[0] + 2, end)
+    )
+    wanted = {"PLACE_B", "PLACE_I", "LM"} | ({"O", "NUM"} if named else set())
+    if classes[j] not in wanted or norms[j] in _CUT:
+        return end
+    j += 1
+    while j < n and classes[j] in {"PLACE_I", "LM"} and j - start < 12:
+        j += 1
+    return j
+
+
+_UP_DOWN = frozenset({"up", "down", "dung", "op"})
+# Parts that locate within a place ("the end of bliss parade"); the data leaves the side of
+# a road out ("on the side of [ring road]").
+_PART_OF = frozenset({"end", "final", "entrance", "entrada", "top"})
+
+
+def _stretch_before(norms: list[str], classes: list[str], start: int) -> int:
+    """The start of "up the road from" or "the end of" before a place phrase, else `start`."""
+    if (
+        start >= 4
+        and norms[start - 1] in _DISTANCE_LINKS
+        and norms[start - 2] in _GENERIC_ROADS | {"rowd", "calle"}
+        and classes[start - 3] == "DET"
+        and norms[start - 4] in _UP_DOWN
+    ):
+        return start - 4
+    if start >= 2 and norms[start - 1] in {"of", "de", "del", "a"} and norms[start - 2] in _PART_OF:
+        return start - 2
+    return start
+
+
+def _pair_before(norms: list[str], classes: list[str], start: int) -> int:
+    """The start of "between X and" when the span is the second half of the pair."""
+    if start < 3 or norms[start - 1] not in _AND:
+        return start
+    for j in range(start - 2, max(-1, start - 7), -1):
+        if norms[j] in _PAIR_HEADS:
+            return j
+        if classes[j] not in {"PLACE_B", "PLACE_I", "LM", "DET"} and norms[j] not in {
+            "of",
+            "de",
+        }:
+            return start
+    return start
 
 
 def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
@@ -162,13 +255,7 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
             end += 1
     while end > start + 1 and norms[end - 1] in _AND:
         end -= 1  # "the corner of hibiscus [and]": the pair rule below decides
-    pair = any(norms[i] in _PAIR_HEADS for i in range(start, end)) and not any(
-        norms[i] in _AND for i in range(start, end)
-    )
-    if pair and end + 1 < n and norms[end] in _AND and _placey(classes[end + 1]):
-        end += 2
-        while end < n and classes[end] in {"PLACE_I", "PLACE_B", "LM"} and end - start < 12:
-            end += 1
+    end = _pair_after(norms, classes, start, end)
     while end > start and (
         norms[end - 1] in _CONNECTORS
         or norms[end - 1] in _AND
@@ -186,8 +273,18 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
             while j < n and classes[j] == "PLACE_I":
                 j += 1
             end = j
-    # 1c. "the corner of mahogany street", "di hospital parking": the name's last noun
+    # 1c. "the corner of mahogany street", "di hospital parking": the name's last noun;
+    # "the orange walk toll [booth]", "the belmopan [market]": a landmark noun after a
+    # name or a landmark finishes it
     if end < n and norms[end] in _NAME_ENDINGS and classes[end - 1] != "ATT":
+        end += 1
+    while (
+        end < n
+        and word_class(norms[end]) == "LM"
+        and classes[end - 1] in {"PLACE_B", "PLACE_I", "LM"}
+        and norms[end] not in _REPORTED_HEADS | _COUNT_WORDS
+        and end - start < 12
+    ):
         end += 1
     # 1d. "the houses [behind salvapan]", "a yard in [roaring creek]": a generic noun that
     # only carries the place phrase after it is not part of the place
@@ -207,6 +304,8 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         and not (norms[start + 1] == "front" and norms[start] == "in")
     ):
         start += 1
+        if start < end - 1 and norms[start] in {"de", "del", "of"}:
+            start += 1  # "adentro de", "cerca del", "outside of"
     # 2b. "[roams] the park", "[race] front a di skool", "[up] maya mopan": a verb or
     # particle the tagger took in before the place phrase is dropped
     if end - start >= 2 and (
@@ -219,13 +318,21 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         or (norms[start] in {"up", "dung", "down"} and classes[start + 1] == "PLACE_B")
     ):
         start += 1
+    # 2c. "across the highway", "walk past the shop": motion, not a relation
+    while (
+        end - start >= 2 and norms[start] in _LEFT_RELATIONS and not _relation_before(norms, start)
+    ):
+        if norms[start] in _LINKED_ONLY and norms[start + 1] in _RELATION_LINKS:
+            break
+        start += 1
     # 3. relation words just before are pulled in ("corner of", "in front of", "frente a")
+    start = _pair_before(norms, classes, start)
     i = start
     if i >= 2 and norms[i - 1] in _RELATION_LINKS and norms[i - 2] in _LEFT_RELATIONS:
         i -= 2
         if i >= 1 and norms[i] == "front" and norms[i - 1] == "in":
             i -= 1
-    elif i >= 1 and norms[i - 1] in _LEFT_RELATIONS:
+    elif i >= 1 and _relation_before(norms, i - 1):
         i -= 1
     start = i
     # 3b. "in front of": the whole relation ("front of the bank" alone is half of it)
@@ -241,11 +348,19 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         start -= 3
         if start >= 1 and norms[start - 1] == "a" and norms[start] in {"una", "un", "dos", "tres"}:
             start -= 1
+    # 3d. "up the road from the junction", "the end of bliss parade": a stretch of road or
+    # a part of the place comes along
+    start = _stretch_before(norms, classes, start)
     # 4. "la esquina" not "esquina": the article belongs to the span
     if start >= 1 and classes[start - 1] == "DET" and classes[start] != "DET":
         start -= 1
     # 5. "the road to armenia": a landmark noun linked to the predicted place comes along
-    if start >= 2 and norms[start - 1] in _COMPOUND_LINKS and classes[start - 2] == "LM":
+    if (
+        start >= 2
+        and norms[start - 1] in _COMPOUND_LINKS
+        and classes[start - 2] == "LM"
+        and not (norms[start - 1] in _PLACING_LINKS and norms[start - 2] in _REPORTED_HEADS)
+    ):
         j = start - 2
         k = j
         while k >= 1 and j - k < 2 and classes[k - 1] in {"O", "LM"} and doc[k - 1].is_alpha:
@@ -258,6 +373,8 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
             start = j
     # 5b. "[the hardware store in] spanish lookout": the landmark the place locates
     start = _landmark_before(norms, classes, start)
+    # 5c. "entre [la terminal] y el mercado": the pair is whole once its head is in
+    end = _pair_after(norms, classes, start, end)
     if start >= end:
         return None
     if (
@@ -325,6 +442,8 @@ def _drop_generic_head(norms: list[str], classes: list[str], start: int, end: in
         j += 1  # "la casa azul atras de"
     if j >= end - 1:
         return start
+    if head in _MOVERS and norms[j] in {"de", "del"}:
+        return j + 1
     if head in _GENERIC_HEADS:
         if norms[j] in _LEFT_RELATIONS:
             return j
@@ -332,7 +451,13 @@ def _drop_generic_head(norms: list[str], classes: list[str], start: int, end: in
             return j + 1
     elif head in _GENERIC_ROADS and norms[j] in {"in", "eena", "en"}:
         return j + 1
+    elif head in _REPORTED_HEADS and norms[j] in _PLACING_LINKS:
+        return j + 1  # "lamp [post by] the taxi stand", "the bridge at teakettle"
     return start
+
+
+# Links after which a reported thing's place follows: "the curve by [the clinic]".
+_PLACING_LINKS = frozenset({"by", "near", "at", "in", "eena", "inna", "en", "cerca"})
 
 
 # "mi kaana", "behind our houses": a personal place only a friend could find is no span.
@@ -350,15 +475,27 @@ def _personal(norms: list[str], classes: list[str], start: int, end: int) -> boo
     )
 
 
+# Vehicles and people move: "a taxi", "the driver", "el bus de [corozal]" locate nothing.
+_MOVERS = frozenset(
+    {"bus", "buses", "car", "cars", "kyar", "van", "truck", "trucks", "taxi", "taxis", "carro",
+     "camion", "moto", "bike", "driver", "drivers", "chofer", "man", "woman", "people", "gente"}
+)  # fmt: skip
 # Words that alone locate nothing: "the road", "di whole street", "this area", "entre".
-_NOWHERE = _GENERIC_HEADS | _GENERIC_ROADS | frozenset(
+_NOWHERE = _GENERIC_HEADS | _GENERIC_ROADS | _MOVERS | frozenset(
     {"camino", "area", "bus", "neighbourhood", "neighborhood", "way", "path", "lote", "door",
      "doors", "wall", "whole", "this", "that", "dis", "dat", "all"}
 )  # fmt: skip
 
 
 # Relation words that are places of their own: "la esquina", "a una cuadra del parque".
-_PLACE_RELATIONS = _PART_NOUNS | _PAIR_HEADS | _DISTANCE_UNITS
+# ("the back", "the top" alone are parts of something unnamed: a window, a van, a body.)
+_PLACE_RELATIONS = (_PART_NOUNS | _PAIR_HEADS | _DISTANCE_UNITS) - {
+    "back",
+    "top",
+    "end",
+    "side",
+    "middle",
+}
 
 
 def _generic_only(norms: list[str], classes: list[str], start: int, end: int) -> bool:

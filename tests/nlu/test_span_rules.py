@@ -139,3 +139,65 @@ def test_generic_words_alone_are_no_place(nlp: Language, text: str, predicted: s
 
 def test_a_corner_alone_is_still_a_place(nlp: Language) -> None:
     assert _refined(nlp, "el foco de la esquina se quemo", "la esquina") == "la esquina"
+
+
+@pytest.mark.parametrize(
+    ("text", "predicted", "expected"),
+    [
+        # "between X and Y" is one place, whichever half the tagger found
+        ("they rob people entre la iglesia y el mercado at night", "la iglesia",
+         "entre la iglesia y el mercado"),
+        ("they rob people entre la iglesia y el mercado at night", "el mercado",
+         "entre la iglesia y el mercado"),
+        ("gang fights between the market and the terminal", "between the market",
+         "between the market and the terminal"),
+        # "esquina del parque y hay ...": the rest of the sentence is no second half
+        ("se cae la casa de la esquina del parque y hay gente", "la esquina del parque",
+         "la esquina del parque"),
+        # motion: "across" without "from", "past" after a verb of motion
+        ("a truck flipped across the western highway", "across the western highway",
+         "the western highway"),
+        ("the bar across from the park sells to kids", "the park", "across from the park"),
+        ("boys hiss at me when i walk past the gas station", "past the gas station",
+         "the gas station"),
+        ("the curve past the cemetery has no sign", "the curve past the cemetery",
+         "the curve past the cemetery"),
+        # a landmark noun after a name finishes it; a count word does not
+        ("a man grabbed me in front of the belmopan market", "in front of the belmopan",
+         "in front of the belmopan market"),
+        ("ah hear gunshat backa di market tree time", "backa di market", "backa di market"),
+        # a reported thing placed by a landmark: the landmark is the span
+        ("the lamp post by the taxi stand is out", "post by the taxi stand", "the taxi stand"),
+        ("cars park on the curve by the clinic", "the curve by the clinic", "the clinic"),
+        # "adentro de", "outside of" only attach
+        ("los ladrones estan adentro de la farmacia", "adentro de la farmacia", "la farmacia"),
+        # over, under, up the road from, the end of: they move the point
+        ("kids throw rocks from over the bridge", "the bridge", "over the bridge"),
+        ("potholes up the road from the toll bridge", "the toll bridge",
+         "up the road from the toll bridge"),
+        ("people buy drugs at the end of bliss parade", "bliss parade", "the end of bliss parade"),
+        # the side of a road is the road, as the data marks it
+        ("horses graze on the side of the western highway", "the side of the western highway",
+         "the western highway"),
+        # a vehicle is no place; its town is
+        ("me tocaron en el bus de corozal", "el bus de corozal", "corozal"),
+    ],
+)  # fmt: skip
+def test_relations_pairs_and_movers(
+    nlp: Language, text: str, predicted: str, expected: str
+) -> None:
+    assert _refined(nlp, text, predicted) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "predicted"),
+    [
+        ("i saw a taxi hit a boy on a bike", "a taxi"),
+        ("the driver is still inside the car", "the driver"),
+        ("stolen phones sold out of the back of a van", "the back"),
+    ],
+)
+def test_vehicles_people_and_bare_parts_are_no_place(
+    nlp: Language, text: str, predicted: str
+) -> None:
+    assert _refined(nlp, text, predicted) is None
