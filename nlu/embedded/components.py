@@ -208,7 +208,7 @@ NER_MODEL: dict[str, Any] = {
     "@architectures": "spacy.TransitionBasedParser.v2",
     "state_type": "ner",
     "extra_state_tokens": False,
-    "hidden_width": 64,
+    "hidden_width": 128,
     "maxout_pieces": 2,
     "use_upper": True,
     "nO": None,

@@ -6,9 +6,10 @@ Two passes over the training split, both on this machine in seconds:
    calibrates the category confidence and the urgency threshold;
 2. everything (classifiers and location tagger) is trained again on the whole split, and
    the fitted temperature and threshold are stored beside it.
-The two passes are independent: with a second core, pass 1 runs in a child process
-(`python -m nlu.embedded.calibrate_worker`) while pass 2 runs here, so the location tagger,
-the slowest part, overlaps the calibration.
+The work splits in two: with a second core, a child process
+(`python -m nlu.embedded.calibrate_worker`) runs pass 1 and then trains pass 2's classifiers,
+while the location tagger, the slowest part, trains here; the child hands back the
+calibration and the classifiers' weights.
 The test split is never read here.
 """
 
@@ -54,7 +55,7 @@ TEXTCATS = ("textcat", "urgency", "language")
 @dataclass(slots=True)
 class TrainConfig:
     textcat_epochs: int = 8
-    ner_epochs: int = 16
+    ner_epochs: int = 12
     batch_size: int = 64
     ner_batch_size: int = 64
     learn_rate: float = 0.02
@@ -137,19 +138,20 @@ def _ner_examples(nlp: Language, rows: Sequence[tuple[Doc, NluExample]]) -> list
 
 
 def _training_sets(
-    nlp: Language, examples: Sequence[NluExample], intents: Sequence[str]
+    nlp: Language, examples: Sequence[NluExample], intents: Sequence[str], names: Sequence[str]
 ) -> dict[str, list[Example]]:
     docs = [(_predicted(nlp, ex.text), ex) for ex in examples]
-    return {
-        "ner": _ner_examples(nlp, docs),
-        "textcat": _cats_examples(nlp, [(d, ex.intent) for d, ex in docs], intents),
-        "urgency": _cats_examples(
+    builders: dict[str, Callable[[], list[Example]]] = {
+        "ner": lambda: _ner_examples(nlp, docs),
+        "textcat": lambda: _cats_examples(nlp, [(d, ex.intent) for d, ex in docs], intents),
+        "urgency": lambda: _cats_examples(
             nlp, [(d, URGENT if ex.urgent else CALM) for d, ex in docs], (URGENT, CALM)
         ),
-        "language": _cats_examples(
+        "language": lambda: _cats_examples(
             nlp, [(d, ex.lang) for d, ex in docs if ex.lang in LANGUAGES], LANGUAGES
         ),
     }
+    return {name: builders[name]() for name in names}
 
 
 def _batches(items: list[Example], size: int, rng: random.Random) -> list[list[Example]]:
@@ -171,10 +173,10 @@ def fit(
 ) -> None:
     """Initialise and train the pipeline's components on `examples` (or just `only`)."""
     rng = random.Random(config.seed)  # noqa: S311 (shuffling, not secrets)
-    sets = _training_sets(nlp, examples, intents)
     names = [*TEXTCATS, "ner"] if with_ner else list(TEXTCATS)
     if only is not None:
         names = [name for name in names if name in only]
+    sets = _training_sets(nlp, examples, intents, names)
     for name in names:
         exs = sets[name]
         _pipe(nlp, name).initialize(lambda exs=exs: exs, nlp=nlp)
@@ -182,7 +184,8 @@ def fit(
         name: Adam(config.ner_learn_rate if name == "ner" else config.learn_rate) for name in names
     }
     for name in TEXTCATS:
-        components.set_feature_cache(_pipe(nlp, name).model, True)
+        if name in names:
+            components.set_feature_cache(_pipe(nlp, name).model, True)
     plan: list[tuple[str, int]] = []
     for name in names:
         epochs = config.ner_epochs if name == "ner" else config.textcat_epochs
@@ -202,7 +205,8 @@ def fit(
                 bar.update(1)
             bar.set_postfix_str(f"{name} epoch {epoch + 1} loss {losses.get(name, 0.0):.3f}")
     for name in names:  # the training feature cache is not needed any more
-        components.set_feature_cache(_pipe(nlp, name).model, False)
+        if name in TEXTCATS:
+            components.set_feature_cache(_pipe(nlp, name).model, False)
 
 
 # ------------------------------------------------------------- calibration
@@ -406,12 +410,15 @@ class _Calibrating:
             _log.warning("cannot start a calibration process; calibrating here", exc_info=True)
             return None
 
-    def result(self) -> Calibration | None:
-        """The child's calibration, or None (then it is done here) when the child failed."""
+    def result(self) -> tuple[Calibration, dict[str, bytes]] | None:
+        """The child's calibration and trained classifiers, or None (then both are done
+        here) when the child failed."""
         try:
             code = self.proc.wait()
-            if code == 0 and self.out.is_file():
-                return Calibration(**json.loads(self.out.read_text(encoding="utf-8")))
+            weights = {name: self.dir / f"{name}.bin" for name in TEXTCATS}
+            if code == 0 and self.out.is_file() and all(p.is_file() for p in weights.values()):
+                calibration = Calibration(**json.loads(self.out.read_text(encoding="utf-8")))
+                return calibration, {name: p.read_bytes() for name, p in weights.items()}
             tail = self.log.read_text(encoding="utf-8", errors="replace")[-2000:]
             _log.warning("calibration process failed (exit %s); calibrating here\n%s", code, tail)
             return None
@@ -426,9 +433,14 @@ class _Calibrating:
 
 
 def calibrate_in_dir(work: Path) -> None:
-    """The child's side: read `in.pickle` in `work`, write `calibration.json` beside it."""
+    """The child's side: read `in.pickle` in `work`; write the final classifiers' weights
+    (`<name>.bin`) and then `calibration.json` beside it (written last: it says all is there)."""
     data, phrases, config = pickle.loads((work / "in.pickle").read_bytes())  # noqa: S301 (ours)
     calibration = calibrate(data, phrases, config, progress=False)
+    nlp = build_pipeline(phrases, config)
+    fit(nlp, data.examples, data.intents, config, with_ner=False, progress=False)
+    for name in TEXTCATS:
+        (work / f"{name}.bin").write_bytes(_pipe(nlp, name).to_bytes())
     tmp = work / "calibration.json.tmp"
     tmp.write_text(json.dumps(asdict(calibration)), encoding="utf-8")
     tmp.rename(work / "calibration.json")
@@ -442,20 +454,28 @@ def train_pipeline(
     progress: bool = True,
     log: Callable[[str], None] | None = None,
 ) -> tuple[Language, dict[str, Any]]:
-    """Calibrate and train on the whole split (side by side when a second core is free):
-    the pipeline and its meta (calibration...)."""
+    """Calibrate and train on the whole split (side by side when a second core is free:
+    the classifiers in a child process, the location tagger here): the pipeline and its
+    meta (calibration...)."""
     config = config or TrainConfig()
     started = time.perf_counter()
     pending = _Calibrating.start(data, phrases, config)
-    calibration: Calibration | None = None
+    from_child: tuple[Calibration, dict[str, bytes]] | None = None
     try:
         nlp = build_pipeline(phrases, config)
-        fit(nlp, data.examples, data.intents, config, progress=progress, desc="training")
-        calibration = pending.result() if pending is not None else None
+        only = ("ner",) if pending is not None else None
+        fit(nlp, data.examples, data.intents, config, only=only, progress=progress, desc="training")
+        from_child = pending.result() if pending is not None else None
     finally:
         if pending is not None:
             pending.close()
-    if calibration is None:
+    if from_child is not None:
+        calibration, weights = from_child
+        for name, blob in weights.items():
+            _pipe(nlp, name).from_bytes(blob)
+    else:
+        if pending is not None:  # the child failed: its classifiers are trained here
+            fit(nlp, data.examples, data.intents, config, with_ner=False, progress=progress)
         calibration = calibrate(data, phrases, config, progress=progress)
     if log:
         log(

@@ -242,3 +242,22 @@ def test_old_models_are_pruned(tmp_path: Path) -> None:
         os.utime(model / "meta.json", (1000 + i, 1000 + i))
     prune(tmp_path, keep=5)
     assert sorted(p.name for p in tmp_path.iterdir()) == [f"model{i}" for i in range(2, 7)]
+
+
+@pytest.mark.parametrize("child", ["none on one core", "failed"])
+def test_training_without_the_child_process_still_trains_the_classifiers(
+    tiny_split: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, child: str
+) -> None:
+    # With a second core the classifiers train in a child process and come back as weights;
+    # on one core, or when that child fails, they must be trained here instead.
+    from nlu.embedded import train
+
+    if child == "failed":
+        monkeypatch.setattr(train._Calibrating, "result", lambda self: None)
+    else:
+        monkeypatch.setattr(train._Calibrating, "start", classmethod(lambda cls, *a: None))
+    engine = EmbeddedEngine.load(tiny_split, cache=tmp_path / "cache")
+    assert engine.parse("stray dogs biting people").category == "stray_animals"
+    assert engine.parse("street light out").category == "street_lighting"
+    assert engine.parse("hello").category is None
+    assert "temperature" in engine.meta["calibration"]
