@@ -143,10 +143,6 @@ _COMPOUND_LINKS = frozenset({"to", "hacia", "through", "thru", "chru", "by", "pa
 _PLACED_BY = frozenset({"on", "in", "at", "pan", "eena", "en", "de", "del", "by", "inna"})
 
 
-def _placey(token_class: str) -> bool:
-    return token_class in {"PLACE_B", "PLACE_I", "LM", "O", "NUM"}
-
-
 def _relation_before(norms: list[str], i: int) -> bool:
     """True when the word at `i` is a relation word that moves the point where it stands."""
     if norms[i] not in _LEFT_RELATIONS or norms[i] in _LINKED_ONLY:
