@@ -183,9 +183,9 @@ def fit(
     optimizers: dict[str, Optimizer] = {
         name: Adam(config.ner_learn_rate if name == "ner" else config.learn_rate) for name in names
     }
-    for name in TEXTCATS:
-        if name in names:
-            components.set_feature_cache(_pipe(nlp, name).model, True)
+    classifiers = [name for name in names if name in TEXTCATS]
+    for name in classifiers:
+        components.set_feature_cache(_pipe(nlp, name).model, True)
     plan: list[tuple[str, int]] = []
     for name in names:
         epochs = config.ner_epochs if name == "ner" else config.textcat_epochs
@@ -204,9 +204,8 @@ def fit(
                 proc.update(batch, sgd=optimizers[name], drop=drop, losses=losses)
                 bar.update(1)
             bar.set_postfix_str(f"{name} epoch {epoch + 1} loss {losses.get(name, 0.0):.3f}")
-    for name in names:  # the training feature cache is not needed any more
-        if name in TEXTCATS:
-            components.set_feature_cache(_pipe(nlp, name).model, False)
+    for name in classifiers:  # the training feature cache is not needed any more
+        components.set_feature_cache(_pipe(nlp, name).model, False)
 
 
 # ------------------------------------------------------------- calibration
