@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections.abc import Callable, Iterable, Sequence
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +36,26 @@ _MAX_NGRAM = 5
 _MIN_NGRAM = 2
 _DOC_KEY = "safercity_bow_features"
 _CUE_WEIGHT = 6  # a cue stem counts like six features (cross-validated on train)
+# Words repeat across messages ("the", "di", "light"): their features and folded forms are
+# computed once per process (bounded, a few MB at most).
+_WORD_CACHE_SIZE = 32768
 
 
 def _h(feature: str) -> int:
     return zlib.crc32(feature.encode("utf-8"))
+
+
+@lru_cache(maxsize=_WORD_CACHE_SIZE)
+def _word_keys(word: str) -> tuple[int, ...]:
+    """The features of one word on its own: the word and its character n-grams."""
+    keys = [_h("w:" + word)]
+    if any(ch.isalpha() for ch in word):
+        padded = "<" + word + ">"
+        last = len(padded)
+        for n in range(_MIN_NGRAM, _MAX_NGRAM + 1):
+            for i in range(0, last - n + 1):
+                keys.append(_h("c:" + padded[i : i + n]))
+    return tuple(keys)
 
 
 def text_features(words: Sequence[str]) -> list[int]:
@@ -47,15 +63,9 @@ def text_features(words: Sequence[str]) -> list[int]:
     keys: list[int] = []
     prev = "<s>"
     for word in words:
-        keys.append(_h("w:" + word))
+        keys.extend(_word_keys(word))
         keys.append(_h("b:" + prev + " " + word))
         prev = word
-        if word.isalpha() or any(ch.isalpha() for ch in word):
-            padded = "<" + word + ">"
-            last = len(padded)
-            for n in range(_MIN_NGRAM, _MAX_NGRAM + 1):
-                for i in range(0, last - n + 1):
-                    keys.append(_h("c:" + padded[i : i + n]))
     if words:
         keys.append(_h("b:" + prev + " </s>"))
     for label in cue_labels(list(words)):
@@ -136,6 +146,10 @@ def build_char_ngram_bow(
 
 
 # ----------------------------------------------------------------- lexicon
+_fold_word = lru_cache(maxsize=_WORD_CACHE_SIZE)(fold)
+_word_class = lru_cache(maxsize=_WORD_CACHE_SIZE)(word_class)
+
+
 class LexiconTagger:
     """Folds tokens into NORM and marks known place names and location words in LEMMA."""
 
@@ -158,7 +172,7 @@ class LexiconTagger:
         self._index = index
 
     def __call__(self, doc: Doc) -> Doc:
-        norms = [fold(t.text) for t in doc]
+        norms = [_fold_word(t.text) for t in doc]
         classes = ["O"] * len(doc)
         i = 0
         while i < len(doc):
@@ -185,7 +199,7 @@ class LexiconTagger:
                 i += 1
         for token, norm, cls in zip(doc, norms, classes, strict=True):
             token.norm_ = norm
-            token.lemma_ = cls if cls != "O" else word_class(norm)
+            token.lemma_ = cls if cls != "O" else _word_class(norm)
         return doc
 
     def to_disk(self, path: Path | str, *, exclude: Iterable[str] = ()) -> None:
@@ -197,6 +211,11 @@ class LexiconTagger:
         data = json.loads((Path(path) / "phrases.json").read_text(encoding="utf-8"))
         self.set_phrases(str(p) for p in data)
         return self
+
+
+def clear_word_caches() -> None:
+    for cached in (_word_keys, _fold_word, _word_class):
+        cached.cache_clear()
 
 
 @Language.factory("safercity_lexicon", default_config={})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,9 @@ import numpy
 import spacy
 from spacy.language import Language
 
-import nlu.embedded.components  # noqa: F401  (registers the architecture and the lexicon)
+import nlu.embedded.components  # registers the architecture and the lexicon; clear_caches
 from nlu.categories import CATEGORY_CODES, LANGUAGES
+from nlu.embedded import fast_tok2vec
 from nlu.embedded import spans as spans_rules
 from nlu.embedded.rules import urgent_cues
 from nlu.embedded.train import LOCATION, URGENT, apply_temperature, labels_of
@@ -25,6 +27,7 @@ log = logging.getLogger(__name__)
 _CATEGORIES = frozenset(CATEGORY_CODES)
 # Conversational intents that never carry a place ("no, it's behind the school" may: deny,
 # affirm and cancel keep theirs, for the dialogue's corrections).
+_PLACE_CACHE_SIZE = 4096
 _PLACELESS_INTENTS = frozenset({"greet", "thanks", "help", "status", "stop", "human", "not_report"})
 
 
@@ -34,9 +37,17 @@ class EmbeddedEngine:
     name = "embedded"
 
     def __init__(
-        self, nlp: Language, meta: dict[str, Any], gazetteer: Gazetteer | None = None
+        self,
+        nlp: Language,
+        meta: dict[str, Any],
+        gazetteer: Gazetteer | None = None,
+        *,
+        fast_tagger: bool = True,
     ) -> None:
+        # fast_tagger: serve the location tagger's token encoder through FastTok2Vec (the
+        # same vectors, faster); the pipeline is then for parsing only, not for saving.
         self.nlp = nlp
+        self.fast_tagger = fast_tagger and fast_tok2vec.install(nlp)
         self.meta = meta
         calibration = meta.get("calibration", {})
         self.temperature = float(calibration.get("temperature", 1.0))
@@ -48,15 +59,21 @@ class EmbeddedEngine:
         self.urgent_categories = frozenset(known if known is not None else _CATEGORIES)
         self.intents: list[str] = labels_of(nlp, "textcat")
         self.gazetteer = gazetteer or get_gazetteer()
+        # The same places come back again and again ("the market", "ring road"): each span
+        # text is looked up once (the gazetteer does not change while the engine lives).
+        self._place_of = lru_cache(maxsize=_PLACE_CACHE_SIZE)(self._lookup_place)
         self.span_rules = True
         self.gazetteer_fallback = True
 
     @classmethod
-    def from_dir(cls, model_dir: Path, gazetteer: Gazetteer | None = None) -> EmbeddedEngine:
+    def from_dir(
+        cls, model_dir: Path, gazetteer: Gazetteer | None = None, *, fast_tagger: bool = True
+    ) -> EmbeddedEngine:
         """The engine saved in `model_dir` (by nlu.embedded.train.train_model)."""
         model_dir = Path(model_dir)
         meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
-        return cls(spacy.load(model_dir / "pipeline"), meta, gazetteer)
+        nlp = spacy.load(model_dir / "pipeline")
+        return cls(nlp, meta, gazetteer, fast_tagger=fast_tagger)
 
     @classmethod
     def load(
@@ -65,6 +82,7 @@ class EmbeddedEngine:
         *,
         cache: Path | None = None,
         progress: bool = False,
+        fast_tagger: bool = True,
     ) -> EmbeddedEngine:
         """The engine for the current training data, training it first when none is cached."""
         from nlu.embedded.store import ensure_model
@@ -74,7 +92,12 @@ class EmbeddedEngine:
         )
         if trained:
             log.info("embedded NLU trained for the current data: %s", model_dir)
-        return cls.from_dir(model_dir)
+        return cls.from_dir(model_dir, fast_tagger=fast_tagger)
+
+    def clear_caches(self) -> None:
+        """Forget the places and word features seen so far (for benchmarks and tests)."""
+        self._place_of.cache_clear()
+        nlu.embedded.components.clear_word_caches()
 
     # ----------------------------------------------------------------- parse
     def parse(self, text: str) -> ParseResult:
@@ -181,11 +204,14 @@ class EmbeddedEngine:
 
     def resolve_span(self, span_text: str, start: int, end: int) -> LocationResult:
         """The place a predicted span points at, through the gazetteer (None fields if not)."""
-        found: LocationResult | None = None
-        try:
-            found = self.gazetteer.resolve(span_text) or self.gazetteer.find_in_text(span_text)
-        except Exception:
-            log.exception("gazetteer failed to resolve a location span")
+        found = self._place_of(span_text)
         if found is None:
             return LocationResult(text=span_text, start=start, end=end)
         return dataclasses.replace(found, text=span_text, start=start, end=end)
+
+    def _lookup_place(self, span_text: str) -> LocationResult | None:
+        try:
+            return self.gazetteer.resolve(span_text) or self.gazetteer.find_in_text(span_text)
+        except Exception:
+            log.exception("gazetteer failed to resolve a location span")
+            return None

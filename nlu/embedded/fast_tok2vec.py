@@ -1,0 +1,209 @@
+"""A faster forward pass for the location tagger's token encoder, at serving time only.
+
+The tagger's `tok2vec` (spaCy's `Tok2Vec.v2`: `MultiHashEmbed.v2` then
+`MaxoutWindowEncoder.v2`, see components.NER_MODEL) is about forty small thinc layers; on a
+twelve-word message the calls between them cost more than the arithmetic. `FastTok2Vec`
+reads the trained weights once and runs the same operations, with the same thinc ops
+(hash, gather_add, maxout, seq2col; numpy's matrix product, faster than thinc's gemm on
+a dozen rows) in the same order, as one function: the vectors are the same numbers (to
+float32 rounding), in a fraction of the time.
+
+`install(nlp)` swaps it into the loaded pipeline's tagger after checking, on a few probe
+messages, that it gives what the thinc layers give; any other architecture, or any
+difference, leaves the pipeline as it was (and says so in the log). Training never uses it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy
+from spacy.language import Language
+from spacy.tokens import Doc
+from thinc.api import Model
+
+log = logging.getLogger(__name__)
+
+_PROBES = (
+    "di lite pos da mi kaana noh di wok",
+    "hay unos hombres vendiendo droga cerca del mercado",
+    "Street light out on Ring Road by the BTL office, 3 weeks now!!",
+    "ok",
+)
+_TOLERANCE = 1e-4
+
+
+@dataclass(frozen=True, slots=True)
+class _Maxout:
+    WT: Any  # (nI, nO * nP), contiguous: numpy's BLAS is fastest on small inputs this way
+    b: Any  # (nO * nP,)
+    nO: int
+    nP: int
+
+
+@dataclass(frozen=True, slots=True)
+class _LayerNorm:
+    G: Any
+    b: Any
+
+
+@dataclass(frozen=True, slots=True)
+class _Embedding:
+    column: int
+    seed: int
+    E: Any
+
+
+class FastTok2Vec:
+    """Inference of one trained Tok2Vec.v2 (hash embeddings + maxout window encoder)."""
+
+    def __init__(self, tok2vec: Model[Any, Any]) -> None:
+        nodes = list(tok2vec.walk(order="dfs_pre"))
+        names = [node.name for node in nodes]
+        if names.count("extract_features") != 1 or "static_vectors" in names:
+            raise ValueError("not a MultiHashEmbed tok2vec")
+        self.ops = tok2vec.ops
+        self.columns: list[Any] = list(nodes[names.index("extract_features")].attrs["columns"])
+        self.embeddings = [
+            _Embedding(int(node.attrs["column"]), int(node.attrs["seed"]), node.get_param("E"))
+            for node in nodes
+            if node.name == "hashembed"
+        ]
+        maxouts = [self._maxout(node) for node in nodes if node.name == "maxout"]
+        norms = [
+            _LayerNorm(node.get_param("G"), node.get_param("b"))
+            for node in nodes
+            if node.name == "layernorm"
+        ]
+        windows = [int(node.attrs["window_size"]) for node in nodes if node.name == "expand_window"]
+        residuals = [n for n in nodes if n.name.startswith("residual(") and len(n.layers) == 1]
+        pads = [
+            int(node.attrs["pad"]) for node in nodes if node.name.startswith("with_array(residual(")
+        ]
+        depth = len(windows)
+        if (
+            not self.embeddings
+            or len(maxouts) != depth + 1
+            or len(norms) != depth + 1
+            or len(residuals) != depth
+            or len(pads) != 1
+            or any(w != 1 for w in windows)
+            or sorted(e.column for e in self.embeddings) != list(range(len(self.columns)))
+        ):
+            raise ValueError("tok2vec layers are not the expected embed + window encoder")
+        self.reduce = maxouts[0]
+        self.reduce_norm = norms[0]
+        self.blocks = list(zip(maxouts[1:], norms[1:], strict=True))
+        self.pad = pads[0]
+
+    @staticmethod
+    def _maxout(node: Model[Any, Any]) -> _Maxout:
+        nO, nP, nI = (node.get_dim(d) for d in ("nO", "nP", "nI"))
+        W = node.ops.reshape2f(node.get_param("W"), nO * nP, nI)
+        WT = numpy.ascontiguousarray(W.T)
+        return _Maxout(WT, node.ops.reshape1f(node.get_param("b"), nO * nP), nO, nP)
+
+    def _apply_maxout(self, layer: _Maxout, X: Any) -> Any:
+        Y = numpy.matmul(X, layer.WT)
+        Y += layer.b
+        best, _ = self.ops.maxout(self.ops.reshape3f(Y, Y.shape[0], layer.nO, layer.nP))
+        return best
+
+    @staticmethod
+    def _apply_norm(layer: _LayerNorm, X: Any) -> Any:
+        # thinc's LayerNorm: (X - mean) / sqrt(var + 1e-8) * G + b, over each row
+        dist = X - X.mean(axis=1, keepdims=True)
+        var = numpy.square(dist).mean(axis=1, keepdims=True)
+        var += 1e-08
+        Y = dist * var ** (-1.0 / 2.0)
+        Y *= layer.G
+        Y += layer.b
+        return Y
+
+    def __call__(self, docs: Sequence[Doc]) -> list[Any]:
+        ops: Any = self.ops
+        lengths = [len(doc) for doc in docs]
+        width = self.reduce.nO
+        present = [n for n in lengths if n]
+        if not present:
+            return [ops.alloc2f(0, width) for _ in docs]
+        ids = numpy.concatenate(
+            [doc.to_array(self.columns).reshape(len(doc), -1) for doc in docs if len(doc)]
+        ).astype("uint64")
+        vectors = [
+            ops.gather_add(
+                embed.E,
+                ops.hash(numpy.ascontiguousarray(ids[:, embed.column]), embed.seed)
+                % embed.E.shape[0],
+            )
+            for embed in self.embeddings
+        ]
+        X = self._apply_maxout(self.reduce, numpy.hstack(vectors))
+        X = self._apply_norm(self.reduce_norm, X)
+        # The encoder sees the messages as thinc's with_array(pad=...) lays them out: one
+        # after the other, each between `pad` rows of zeros, which the window layers read.
+        zeros = numpy.zeros((self.pad, width), dtype=X.dtype)
+        parts: list[Any] = [zeros]
+        starts: list[int] = []
+        offset, row = 0, self.pad
+        for n in present:
+            parts += [X[offset : offset + n], zeros]
+            starts.append(row)
+            offset, row = offset + n, row + n + self.pad
+        X = numpy.concatenate(parts)
+        for maxout, norm in self.blocks:
+            X = X + self._apply_norm(norm, self._apply_maxout(maxout, ops.seq2col(X, 1)))
+        encoded = iter(X[start : start + n] for start, n in zip(starts, present, strict=True))
+        return [next(encoded) if n else ops.alloc2f(0, width) for n in lengths]
+
+
+def _as_layer(fast: FastTok2Vec, original: Model[Any, Any]) -> Model[Any, Any]:
+    def forward(
+        model: Model[Any, Any], docs: list[Doc], is_train: bool
+    ) -> tuple[list[Any], Callable[[Any], Any]]:
+        if is_train:  # never expected: keep the trainable layers for any update
+            return original(docs, is_train)
+
+        def backprop(_: Any) -> list[Any]:
+            raise NotImplementedError("the fast tok2vec is for inference only")
+
+        return fast(docs), backprop
+
+    return Model("fast_tok2vec", forward, dims={"nO": original.maybe_get_dim("nO")})
+
+
+def install(nlp: Language, pipe: str = "ner") -> bool:
+    """Serve `pipe`'s tok2vec through FastTok2Vec when it gives the same vectors."""
+    try:
+        tagger = nlp.get_pipe(pipe)
+        chain = tagger.model.get_ref("tok2vec")  # type: ignore[attr-defined]
+        original = chain.layers[0]
+        fast = FastTok2Vec(original)
+        docs = [_prepared(nlp, pipe, text) for text in _PROBES]
+        expected = original.predict(docs)
+        got = fast(docs)
+        same = all(
+            a.shape == b.shape and numpy.allclose(a, b, atol=_TOLERANCE)
+            for a, b in zip(expected, got, strict=True)
+        )
+    except Exception as exc:  # an architecture this module does not know
+        log.info("fast tok2vec not used: %s", exc)
+        return False
+    if not same:
+        log.warning("fast tok2vec not used: its vectors differ from the model's")
+        return False
+    tagger.model.replace_node(original, _as_layer(fast, original))  # type: ignore[attr-defined]
+    return True
+
+
+def _prepared(nlp: Language, pipe: str, text: str) -> Doc:
+    """The doc as the tagger receives it: tokenized and through the pipes before it."""
+    doc = nlp.make_doc(text)
+    for name, proc in nlp.pipeline:
+        if name == pipe:
+            break
+        doc = proc(doc)
+    return doc
