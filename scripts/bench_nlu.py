@@ -83,7 +83,7 @@ def worker(engine_name: str, cache: str | None, repeat: int) -> dict[str, Any]:
         "load_s": round(load_s, 2),
         "p50_ms": round(statistics.median(latencies), 3),
         "p99_ms": round(p99, 3),
-        "msgs_per_s": round(len(texts) / total, 1),
+        "msgs_per_s": round(len(latencies) / total, 1),
         "peak_rss_mb": round(_peak_rss_mb(), 1),
     }
 
