@@ -17,8 +17,9 @@ import nlu.embedded.components  # registers the architecture and the lexicon; cl
 from nlu.categories import CATEGORY_CODES, LANGUAGES
 from nlu.embedded import fast_tok2vec
 from nlu.embedded import spans as spans_rules
+from nlu.embedded.fast_textcat import FastClassifiers
 from nlu.embedded.rules import urgent_cues
-from nlu.embedded.train import LOCATION, URGENT, apply_temperature, labels_of
+from nlu.embedded.train import LOCATION, TEXTCATS, URGENT, apply_temperature, labels_of
 from nlu.places.gazetteer import Gazetteer, get_gazetteer
 from nlu.text import clean, has_letters
 from nlu.types import LocationResult, ParseResult
@@ -42,12 +43,14 @@ class EmbeddedEngine:
         meta: dict[str, Any],
         gazetteer: Gazetteer | None = None,
         *,
-        fast_tagger: bool = True,
+        fast: bool = True,
     ) -> None:
-        # fast_tagger: serve the location tagger's token encoder through FastTok2Vec (the
-        # same vectors, faster); the pipeline is then for parsing only, not for saving.
+        # fast: serve the location tagger's token encoder through FastTok2Vec and the three
+        # classifiers through FastClassifiers (the same numbers, faster; each is checked
+        # against the pipeline first); the pipeline is then for parsing only, not for saving.
         self.nlp = nlp
-        self.fast_tagger = fast_tagger and fast_tok2vec.install(nlp)
+        self.fast_tagger = fast and fast_tok2vec.install(nlp)
+        self.fast_classifiers = FastClassifiers.build(nlp, TEXTCATS) if fast else None
         self.meta = meta
         calibration = meta.get("calibration", {})
         self.temperature = float(calibration.get("temperature", 1.0))
@@ -67,13 +70,13 @@ class EmbeddedEngine:
 
     @classmethod
     def from_dir(
-        cls, model_dir: Path, gazetteer: Gazetteer | None = None, *, fast_tagger: bool = True
+        cls, model_dir: Path, gazetteer: Gazetteer | None = None, *, fast: bool = True
     ) -> EmbeddedEngine:
         """The engine saved in `model_dir` (by nlu.embedded.train.train_model)."""
         model_dir = Path(model_dir)
         meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
         nlp = spacy.load(model_dir / "pipeline")
-        return cls(nlp, meta, gazetteer, fast_tagger=fast_tagger)
+        return cls(nlp, meta, gazetteer, fast=fast)
 
     @classmethod
     def load(
@@ -82,7 +85,7 @@ class EmbeddedEngine:
         *,
         cache: Path | None = None,
         progress: bool = False,
-        fast_tagger: bool = True,
+        fast: bool = True,
     ) -> EmbeddedEngine:
         """The engine for the current training data, training it first when none is cached."""
         from nlu.embedded.store import ensure_model
@@ -92,7 +95,7 @@ class EmbeddedEngine:
         )
         if trained:
             log.info("embedded NLU trained for the current data: %s", model_dir)
-        return cls.from_dir(model_dir, fast_tagger=fast_tagger)
+        return cls.from_dir(model_dir, fast=fast)
 
     def clear_caches(self) -> None:
         """Forget the places and word features seen so far (for benchmarks and tests)."""
@@ -114,8 +117,12 @@ class EmbeddedEngine:
     def _parse(self, text: str) -> ParseResult:
         if not has_letters(text):
             return ParseResult(text=text)
-        doc = self.nlp(text)
-        cats = doc.cats
+        if self.fast_classifiers is not None:
+            doc = self.nlp(text, disable=TEXTCATS)
+            cats = self.fast_classifiers(doc)
+        else:
+            doc = self.nlp(text)
+            cats = doc.cats
         raw = numpy.asarray([cats.get(label, 0.0) for label in self.intents], dtype="float64")
         probs = apply_temperature(raw, self.temperature)
         order = numpy.argsort(-probs)
