@@ -12,6 +12,7 @@ from typing import Any
 import numpy
 import spacy
 from spacy.language import Language
+from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 import nlu.embedded.components  # registers the architecture and the lexicon; clear_caches
 from nlu.categories import CATEGORY_CODES, LANGUAGES
@@ -30,6 +31,18 @@ _CATEGORIES = frozenset(CATEGORY_CODES)
 # affirm and cancel keep theirs, for the dialogue's corrections).
 _PLACE_CACHE_SIZE = 4096
 _PLACELESS_INTENTS = frozenset({"greet", "thanks", "help", "status", "stop", "human", "not_report"})
+
+
+def _one_blas_thread() -> None:
+    """Keep numpy's BLAS to one thread in this process. The tagger multiplies matrices of a
+    dozen rows; a second BLAS thread only adds a wake-up to each product, and when the other
+    core is busy (a web request, a second worker) it waits for it: one thread parsed
+    500 messages/s where two parsed 330 with the other core loaded (docs/nlu-benchmark.md).
+    The service does no large linear algebra of its own."""
+    try:
+        threadpool_limits(limits=1, user_api="blas")
+    except Exception:  # pragma: no cover - threadpoolctl found no BLAS it can limit
+        log.info("BLAS threads left as they are")
 
 
 class EmbeddedEngine:
@@ -51,6 +64,8 @@ class EmbeddedEngine:
         self.nlp = nlp
         self.fast_tagger = fast and fast_tok2vec.install(nlp)
         self.fast_classifiers = FastClassifiers.build(nlp, TEXTCATS) if fast else None
+        if self.fast_tagger:
+            _one_blas_thread()
         self.meta = meta
         calibration = meta.get("calibration", {})
         self.temperature = float(calibration.get("temperature", 1.0))
