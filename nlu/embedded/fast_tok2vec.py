@@ -160,42 +160,68 @@ class FastTok2Vec:
         return [next(encoded) if n else ops.alloc2f(0, width) for n in lengths]
 
 
-def _as_layer(fast: FastTok2Vec, original: Model[Any, Any]) -> Model[Any, Any]:
+class _WithOutput:
+    """FastTok2Vec then the tagger's `list2array >> linear` (one matrix for all tokens)."""
+
+    def __init__(self, fast: FastTok2Vec, linear: Model[Any, Any]) -> None:
+        self.fast = fast
+        self.WT = numpy.ascontiguousarray(numpy.asarray(linear.get_param("W")).T)
+        self.b = numpy.asarray(linear.get_param("b"))
+
+    def __call__(self, docs: Sequence[Doc]) -> Any:
+        Y = numpy.matmul(numpy.concatenate(self.fast(docs)), self.WT)
+        Y += self.b
+        return Y
+
+
+def _as_layer(
+    name: str, fast: Callable[[list[Doc]], Any], original: Model[Any, Any]
+) -> Model[Any, Any]:
     def forward(
         model: Model[Any, Any], docs: list[Doc], is_train: bool
-    ) -> tuple[list[Any], Callable[[Any], Any]]:
+    ) -> tuple[Any, Callable[[Any], Any]]:
         if is_train:  # never expected: keep the trainable layers for any update
             return original(docs, is_train)
 
         def backprop(_: Any) -> list[Any]:
-            raise NotImplementedError("the fast tok2vec is for inference only")
+            raise NotImplementedError(f"{name} is for inference only")
 
         return fast(docs), backprop
 
-    return Model("fast_tok2vec", forward, dims={"nO": original.maybe_get_dim("nO")})
+    return Model(name, forward, dims={"nO": original.maybe_get_dim("nO")})
+
+
+def _same(expected: Any, got: Any) -> bool:
+    if isinstance(expected, list):
+        return len(expected) == len(got) and all(
+            _same(a, b) for a, b in zip(expected, got, strict=True)
+        )
+    return bool(expected.shape == got.shape and numpy.allclose(expected, got, atol=_TOLERANCE))
 
 
 def install(nlp: Language, pipe: str = "ner") -> bool:
-    """Serve `pipe`'s tok2vec through FastTok2Vec when it gives the same vectors."""
+    """Serve `pipe`'s tok2vec through FastTok2Vec when it gives the same vectors: the whole
+    `tok2vec >> list2array >> linear` chain when the tagger has one, else the tok2vec."""
     try:
         tagger = nlp.get_pipe(pipe)
         chain = tagger.model.get_ref("tok2vec")  # type: ignore[attr-defined]
-        original = chain.layers[0]
-        fast = FastTok2Vec(original)
+        fast = FastTok2Vec(chain.layers[0])
         docs = [_prepared(nlp, pipe, text) for text in _PROBES]
-        expected = original.predict(docs)
-        got = fast(docs)
-        same = all(
-            a.shape == b.shape and numpy.allclose(a, b, atol=_TOLERANCE)
-            for a, b in zip(expected, got, strict=True)
-        )
+        names = [layer.name for layer in chain.layers]
+        if names[1:] == ["list2array", "linear"]:
+            original: Model[Any, Any] = chain
+            replacement: Callable[[list[Doc]], Any] = _WithOutput(fast, chain.layers[2])
+        else:
+            original, replacement = chain.layers[0], fast
+        same = _same(original.predict(docs), replacement(docs))
     except Exception as exc:  # an architecture this module does not know
         log.info("fast tok2vec not used: %s", exc)
         return False
     if not same:
         log.warning("fast tok2vec not used: its vectors differ from the model's")
         return False
-    tagger.model.replace_node(original, _as_layer(fast, original))  # type: ignore[attr-defined]
+    new = _as_layer("fast_tok2vec", replacement, original)
+    tagger.model.replace_node(original, new)  # type: ignore[attr-defined]
     return True
 
 
