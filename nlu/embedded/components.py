@@ -81,23 +81,6 @@ def doc_words(doc: Doc) -> list[str]:
     ]
 
 
-def _features(doc: Doc) -> tuple[numpy.ndarray, numpy.ndarray]:
-    raw = text_features(doc_words(doc))
-    keys, counts = numpy.unique(numpy.asarray(raw, dtype="uint64"), return_counts=True)
-    vals = counts.astype("float32")
-    norm = float(numpy.sqrt((vals * vals).sum())) or 1.0
-    return keys, vals / norm
-
-
-def doc_features(doc: Doc) -> tuple[numpy.ndarray, numpy.ndarray]:
-    """The classifiers' input for one message: unique feature keys, L2-normalised counts
-    (computed once per doc: the three classifiers of one message share them)."""
-    cached: tuple[numpy.ndarray, numpy.ndarray] | None = doc.user_data.get(_DOC_KEY)
-    if cached is None:
-        cached = doc.user_data[_DOC_KEY] = _features(doc)
-    return cached
-
-
 def _extract_forward(
     model: Model[list[Doc], tuple[Any, Any, Any]], docs: list[Doc], is_train: bool
 ) -> tuple[tuple[Any, Any, Any], Callable[[Any], list[Any]]]:
@@ -107,12 +90,17 @@ def _extract_forward(
     batch_keys = []
     batch_vals = []
     for doc in docs:
-        if cache is not None:
-            cached = cache.get(doc.text)
-            if cached is None:
-                cached = cache[doc.text] = _features(doc)
-        else:
-            cached = doc_features(doc)
+        cached = cache.get(doc.text) if cache is not None else doc.user_data.get(_DOC_KEY)
+        if cached is None:
+            raw = text_features(doc_words(doc))
+            keys_arr, counts = numpy.unique(numpy.asarray(raw, dtype="uint64"), return_counts=True)
+            vals = counts.astype("float32")
+            norm = float(numpy.sqrt((vals * vals).sum())) or 1.0
+            cached = (keys_arr, vals / norm)
+            if cache is not None:
+                cache[doc.text] = cached
+            else:  # the three classifiers of one message share its features
+                doc.user_data[_DOC_KEY] = cached
         batch_keys.append(cached[0])
         batch_vals.append(cached[1])
     lengths = numpy.asarray([k.shape[0] for k in batch_keys], dtype="int32")

@@ -18,9 +18,8 @@ import nlu.embedded.components  # registers the architecture and the lexicon; cl
 from nlu.categories import CATEGORY_CODES, LANGUAGES
 from nlu.embedded import fast_tok2vec
 from nlu.embedded import spans as spans_rules
-from nlu.embedded.fast_textcat import FastClassifiers
 from nlu.embedded.rules import urgent_cues
-from nlu.embedded.train import LOCATION, TEXTCATS, URGENT, apply_temperature, labels_of
+from nlu.embedded.train import LOCATION, URGENT, apply_temperature, labels_of
 from nlu.places.gazetteer import Gazetteer, get_gazetteer
 from nlu.text import clean, has_letters
 from nlu.types import LocationResult, ParseResult
@@ -58,12 +57,10 @@ class EmbeddedEngine:
         *,
         fast: bool = True,
     ) -> None:
-        # fast: serve the location tagger's token encoder through FastTok2Vec and the three
-        # classifiers through FastClassifiers (the same numbers, faster; each is checked
-        # against the pipeline first); the pipeline is then for parsing only, not for saving.
+        # fast: serve the location tagger's token encoder through FastTok2Vec (the same
+        # vectors, faster); the pipeline is then for parsing only, not for saving.
         self.nlp = nlp
         self.fast_tagger = fast and fast_tok2vec.install(nlp)
-        self.fast_classifiers = FastClassifiers.build(nlp, TEXTCATS) if fast else None
         if self.fast_tagger:
             _one_blas_thread()
         self.meta = meta
@@ -132,12 +129,8 @@ class EmbeddedEngine:
     def _parse(self, text: str) -> ParseResult:
         if not has_letters(text):
             return ParseResult(text=text)
-        if self.fast_classifiers is not None:
-            doc = self.nlp(text, disable=TEXTCATS)
-            cats = self.fast_classifiers(doc)
-        else:
-            doc = self.nlp(text)
-            cats = doc.cats
+        doc = self.nlp(text)
+        cats = doc.cats
         raw = numpy.asarray([cats.get(label, 0.0) for label in self.intents], dtype="float64")
         probs = apply_temperature(raw, self.temperature)
         order = numpy.argsort(-probs)

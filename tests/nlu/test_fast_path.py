@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-import murmurhash.mrmr
 import numpy
 import pytest
 import spacy
 
 from nlu.embedded import fast_tok2vec
 from nlu.embedded.engine import EmbeddedEngine
-from nlu.embedded.fast_textcat import FastClassifiers, murmur32_uint64
 from nlu.embedded.store import ensure_model
 from nlu.training_data import load, split_dir
 
@@ -31,12 +29,11 @@ def engines() -> tuple[EmbeddedEngine, EmbeddedEngine]:
     )
 
 
-def test_the_fast_path_is_in_use_and_parses_every_message_the_same(
+def test_the_fast_encoder_is_in_use_and_parses_every_message_the_same(
     engines: tuple[EmbeddedEngine, EmbeddedEngine],
 ) -> None:
     fast, plain = engines
     assert fast.fast_tagger and not plain.fast_tagger
-    assert fast.fast_classifiers is not None and plain.fast_classifiers is None
     names = [node.name for node in fast.nlp.get_pipe("ner").model.walk()]  # type: ignore[attr-defined]
     assert "fast_tok2vec" in names
     differ = [text for text in MESSAGES if fast.parse(text) != plain.parse(text)]
@@ -102,36 +99,3 @@ def test_cached_words_and_places_give_the_same_answers_as_cold_ones(
     assert any(result.location is not None and result.location.place for result in warm)
     fast.clear_caches()
     assert [fast.parse(text) for text in reversed(sample)] == list(reversed(cold))
-
-
-def test_keys_hash_like_the_reference_murmurhash3() -> None:
-    keys = numpy.random.default_rng(5).integers(0, 2**63, 500, dtype=numpy.uint64)
-    keys[:3] = (0, 1, 2**32 - 1)
-    for seed in (0, 1):
-        expected = [
-            murmurhash.mrmr.hash_bytes(int(k).to_bytes(8, "little"), seed) & 0xFFFFFFFF
-            for k in keys
-        ]
-        assert murmur32_uint64(keys, seed).tolist() == expected
-
-
-def test_the_fast_classifiers_give_the_pipes_probabilities_to_the_bit(
-    engines: tuple[EmbeddedEngine, EmbeddedEngine],
-) -> None:
-    _, plain = engines
-    names = ("textcat", "urgency", "language")
-    fast = FastClassifiers.build(plain.nlp, names)
-    assert fast is not None
-    for text in [*MESSAGES[::5], "", "🙂🙂", "x" * 2000]:
-        doc = plain.nlp(text)
-        without = plain.nlp(text, disable=names)
-        assert fast(without) == {label: float(p) for label, p in doc.cats.items()}
-
-
-def test_classifiers_it_does_not_know_are_left_to_spacy() -> None:
-    nlp = spacy.blank("en")
-    textcat: Any = nlp.add_pipe("textcat")  # spaCy's default ensemble, not CharNgramBOW
-    for label in ("A", "B"):
-        textcat.add_label(label)
-    nlp.initialize()
-    assert FastClassifiers.build(nlp, ("textcat",)) is None
