@@ -112,6 +112,7 @@ class EmbeddedEngine:
     def clear_caches(self) -> None:
         """Forget the places and word features seen so far (for benchmarks and tests)."""
         self._place_of.cache_clear()
+        self.gazetteer.clear_caches()
         nlu.embedded.components.clear_word_caches()
 
     # ----------------------------------------------------------------- parse

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 MIN_LENGTH = 5
+QUERY_CACHE_SIZE = 8192
 
 
 def max_distance(length: int) -> int:
@@ -65,12 +67,21 @@ class FuzzyIndex:
                 continue
             for form in _deletes(key, depth):
                 self._index[form].add(key)
+        # The same words are looked up again and again ("market", "station"): each query's
+        # answer is kept (bounded; the index never changes).
+        self._answers = lru_cache(maxsize=QUERY_CACHE_SIZE)(self._closest)
 
     def best(self, query: str) -> list[str]:
         """The closest indexed keys within the allowed distance (several on a tie)."""
+        return list(self._answers(query))
+
+    def clear_cache(self) -> None:
+        self._answers.cache_clear()
+
+    def _closest(self, query: str) -> tuple[str, ...]:
         depth = max_distance(len(query))
         if depth == 0:
-            return []
+            return ()
         candidates: set[str] = set()
         for form in _deletes(query, depth):
             candidates |= self._index.get(form, set())
@@ -83,6 +94,6 @@ class FuzzyIndex:
             if distance <= limit:
                 best.append((distance, key))
         if not best:
-            return []
+            return ()
         closest = min(distance for distance, _ in best)
-        return sorted(key for distance, key in best if distance == closest)
+        return tuple(sorted(key for distance, key in best if distance == closest))

@@ -379,6 +379,11 @@ class Gazetteer:
 
     # ----------------------------------------------------------------- resolution
 
+    def clear_caches(self) -> None:
+        """Forget the fuzzy answers and tokenised texts kept so far (benchmarks, tests)."""
+        self._fuzzy.clear_cache()
+        _tokens.cache_clear()
+
     def resolve(self, query: str, *, default_city: str | None = None) -> LocationResult | None:
         """Resolve a whole answer to "where is it?" to a place, or None when it names none.
 
