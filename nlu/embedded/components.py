@@ -172,7 +172,8 @@ class LexiconTagger:
         self._index = index
 
     def __call__(self, doc: Doc) -> Doc:
-        norms = [_fold_word(t.text) for t in doc]
+        tokens = list(doc)
+        norms = [_fold_word(t.text) for t in tokens]
         classes = ["O"] * len(doc)
         i = 0
         while i < len(doc):
@@ -180,7 +181,7 @@ class LexiconTagger:
             for option in self._index.get(norms[i], ()):
                 j, k = i, 0
                 while j < len(doc) and k < len(option):
-                    if doc[j].is_punct and norms[j] in {".", ","}:
+                    if tokens[j].is_punct and norms[j] in {".", ","}:
                         j += 1
                         continue
                     if norms[j] != option[k]:
@@ -197,7 +198,7 @@ class LexiconTagger:
                 i += matched
             else:
                 i += 1
-        for token, norm, cls in zip(doc, norms, classes, strict=True):
+        for token, norm, cls in zip(tokens, norms, classes, strict=True):
             token.norm_ = norm
             token.lemma_ = cls if cls != "O" else _word_class(norm)
         return doc
