@@ -39,7 +39,7 @@ from spacy.pipeline import TrainablePipe
 from spacy.pipeline.textcat import TextCategorizer
 from spacy.tokens import Doc, Span
 from spacy.training import Example
-from thinc.api import Adam, Optimizer
+from thinc.api import Adam, Optimizer, fix_random_seed
 from tqdm import tqdm  # type: ignore[import-untyped]
 
 import nlu.embedded.components as components
@@ -172,6 +172,9 @@ def fit(
     desc: str = "training",
 ) -> None:
     """Initialise and train the pipeline's components on `examples` (or just `only`)."""
+    # thinc draws initial weights and dropout masks from numpy's global generator: seeded
+    # here, the same data and code give the same model, run after run
+    fix_random_seed(config.seed)
     rng = random.Random(config.seed)  # noqa: S311 (shuffling, not secrets)
     names = [*TEXTCATS, "ner"] if with_ner else list(TEXTCATS)
     if only is not None:
