@@ -45,10 +45,10 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _texts(repeat: int) -> list[str]:
+def _texts() -> list[str]:
     from nlu.training_data import load, split_dir
 
-    return [ex.text for ex in load(split_dir("test")).examples] * repeat
+    return [ex.text for ex in load(split_dir("test")).examples]
 
 
 def worker(engine_name: str, cache: str | None, repeat: int) -> dict[str, Any]:
@@ -59,7 +59,7 @@ def worker(engine_name: str, cache: str | None, repeat: int) -> dict[str, Any]:
     engine = load_engine(engine_name, cache=Path(cache) if cache else None)
     engine.parse("warm up")
     load_s = time.perf_counter() - started
-    texts = _texts(1)
+    texts = _texts()
     for text in texts[:20]:
         engine.parse(text)
     # An engine's caches (words, places) start cold on every pass: passes repeat the same

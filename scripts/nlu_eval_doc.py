@@ -22,13 +22,18 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from nlu.evaluate import Report, evaluate  # noqa: E402
 from nlu.loader import load_engine  # noqa: E402
-from nlu.training_data import NluExample, load, split_dir  # noqa: E402
+from nlu.training_data import NluData, NluExample, load, split_dir  # noqa: E402
+
+if TYPE_CHECKING:
+    from nlu.embedded.engine import EmbeddedEngine
+    from nlu.embedded.train import TrainConfig
 
 DOC = ROOT / "docs" / "nlu-evaluation.md"
 NOTES = "<!-- notes below are kept when the figures are regenerated -->"
@@ -79,11 +84,8 @@ def cross_validated(folds: int) -> Report:
     nobody here has written, since the test split was written by the same hand)."""
     import random
 
-    from nlu.embedded.engine import EmbeddedEngine
     from nlu.embedded.store import place_phrases
-    from nlu.embedded.train import train_pipeline
     from nlu.evaluate import score
-    from nlu.training_data import NluData
 
     data = load(split_dir("train"))
     phrases = place_phrases(data)
@@ -94,8 +96,7 @@ def cross_validated(folds: int) -> Report:
         held = items[k::folds]
         train = [ex for i, ex in enumerate(items) if i % folds != k]
         subset = NluData(examples=train, lookups=data.lookups, synonyms=data.synonyms)
-        nlp, meta = train_pipeline(subset, phrases, progress=False)
-        engine = EmbeddedEngine(nlp, meta)
+        engine = _trained_engine(subset, phrases)
         examples += held
         results += [engine.parse(ex.text) for ex in held]
     return score(examples, results, engine=f"embedded, {folds}-fold CV on train")
@@ -156,23 +157,32 @@ def main() -> None:
 def seed_spread(seeds: list[int], examples: list[NluExample]) -> list[tuple[int, Report]]:
     """The embedded engine trained once per seed on the same data, each scored on `examples`
     (for reporting only: the shipped model keeps TrainConfig's seed)."""
-    from nlu.embedded.engine import EmbeddedEngine
     from nlu.embedded.store import place_phrases
-    from nlu.embedded.train import TrainConfig, train_pipeline
+    from nlu.embedded.train import TrainConfig
 
     data = load(split_dir("train"))
     phrases = place_phrases(data)
-    out = []
-    for seed in seeds:
-        nlp, meta = train_pipeline(data, phrases, config=TrainConfig(seed=seed), progress=False)
-        out.append((seed, evaluate(EmbeddedEngine(nlp, meta), examples)))
-    return out
+    return [
+        (seed, evaluate(_trained_engine(data, phrases, TrainConfig(seed=seed)), examples))
+        for seed in seeds
+    ]
+
+
+def _trained_engine(
+    data: NluData, phrases: list[str], config: TrainConfig | None = None
+) -> EmbeddedEngine:
+    """An embedded engine trained here on `data` (nothing cached, nothing written)."""
+    from nlu.embedded.engine import EmbeddedEngine
+    from nlu.embedded.train import train_pipeline
+
+    nlp, meta = train_pipeline(data, phrases, config=config, progress=False)
+    return EmbeddedEngine(nlp, meta)
 
 
 def _spread_lines(spread: list[tuple[int, Report]]) -> list[str]:
     if not spread:
         return []
-    rows = [
+    rows: list[tuple[str, Callable[[Report], float]]] = [
         ("macro-F1", lambda r: r.macro_f1),
         ("urgency recall", lambda r: r.urgency.recall),
         ("location span F1, exact", lambda r: r.location_exact.f1),

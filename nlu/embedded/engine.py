@@ -26,9 +26,9 @@ from nlu.types import LocationResult, ParseResult
 
 log = logging.getLogger(__name__)
 _CATEGORIES = frozenset(CATEGORY_CODES)
+_PLACE_CACHE_SIZE = 4096  # span texts whose gazetteer answer is kept
 # Conversational intents that never carry a place ("no, it's behind the school" may: deny,
 # affirm and cancel keep theirs, for the dialogue's corrections).
-_PLACE_CACHE_SIZE = 4096
 _PLACELESS_INTENTS = frozenset({"greet", "thanks", "help", "status", "stop", "human", "not_report"})
 
 
