@@ -79,6 +79,7 @@ class EmbeddedEngine:
         self._place_of = lru_cache(maxsize=_PLACE_CACHE_SIZE)(self._lookup_place)
         self.span_rules = True
         self.gazetteer_fallback = True
+        self.landmark_fallback = True
 
     @classmethod
     def from_dir(
@@ -213,6 +214,8 @@ class EmbeddedEngine:
                 break
         if bounds is None and self.gazetteer_fallback:
             bounds = spans_rules.from_gazetteer(doc)
+        if bounds is None and self.landmark_fallback:
+            bounds = spans_rules.from_landmark(doc)
         if bounds is None:
             return None
         span = doc[bounds[0] : bounds[1]]

@@ -14,7 +14,11 @@ most often on a few hundred examples:
 - a reported thing ("the lamp post by", "the curve by") gives way to the landmark that
   places it; vehicles, people and bare parts ("the back") are no place;
 - when the tagger finds nothing but the gazetteer knows a place in the message, that place
-  (with its relation words and article) is the span.
+  (with its relation words and article) is the span;
+- when neither finds anything, an unnamed landmark is, where the convention makes it one:
+  after a preposition ("at [the barber shop]", "del [basurero]") or as a subject that is
+  itself the hazard ("[the underpass] is dark"), not an establishment reported for what it
+  does ("the bar serves minors"), a modifier ("the bar owner") or school as an institution.
 Token classes come from the lexicon component (`token.lemma_`: PLACE_B/PLACE_I/REL/DET/
 ATT/LM/NUM/O) and folded forms from `token.norm_`.
 """
@@ -105,7 +109,8 @@ _CUT = frozenset(
     {
         "is", "are", "was", "were", "es", "esta", "estan", "son", "right", "now", "every",
         "evry", "since", "desde", "hace", "when", "wen", "cuando", "cada", "todas", "todos",
-        "all", "always", "aalweez", "for", "para", "fi", "because", "bcuz", "porque",
+        "all", "always", "aalweez", "for", "para", "fi", "because", "bcuz", "porque", "ahora",
+        "ahorita",
         "help", "pls", "plz", "please", "ayuda", "porfa", "agen", "again", "otra",
     }
 )  # fmt: skip
@@ -123,7 +128,7 @@ _DISTANCE_UNITS = frozenset(
 )  # fmt: skip
 _DISTANCE_LINKS = frozenset({"from", "fram", "frum", "of", "de", "del", "away"})
 _COUNT_WORDS = frozenset(
-    {"a", "an", "one", "wan", "two", "tu", "three", "tree", "few", "couple", "un", "una",
+    {"a", "an", "one", "wan", "two", "tu", "three", "tree", "few", "couple", "un", "una", "media",
      "dos", "tres", "cuatro", "some", "sum"}
 )  # fmt: skip
 # "the corner of ...", "la orilla de ...": a noun naming part of a place, which needs its "of".
@@ -342,7 +347,11 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         and (norms[start - 3] in _COUNT_WORDS or norms[start - 3].isdigit())
     ):
         start -= 3
-        if start >= 1 and norms[start - 1] == "a" and norms[start] in {"una", "un", "dos", "tres"}:
+        if (
+            start >= 1
+            and norms[start - 1] == "a"
+            and norms[start] in {"una", "un", "dos", "tres", "media"}
+        ):
             start -= 1
     # 3d. "up the road from the junction", "the end of bliss parade": a stretch of road or
     # a part of the place comes along
@@ -553,3 +562,101 @@ def only_a_place(doc: Doc, start_char: int | None, end_char: int | None) -> bool
 
 def span_of(doc: Doc, bounds: tuple[int, int]) -> Span:
     return doc[bounds[0] : bounds[1]]
+
+
+# "the", "di", "el", "that": a landmark someone points at ("a bar", "los bares" are any).
+_DEFINITE = frozenset({"the", "di", "da", "dah", "el", "la", "this", "that", "dis", "dat",
+                       "esa", "ese", "este", "esta"})  # fmt: skip
+# Words after which a landmark is where something happens ("weed dealers at the court",
+# "drunks from the rum shop", "los borrachos de la cantina").
+_SCENE_BEFORE = frozenset(
+    {"at", "in", "inna", "eena", "ina", "on", "pan", "en", "from", "fram", "frum", "de",
+     "outside", "inside", "afuera", "adentro", "by", "near", "nier", "round", "around", "roun",
+     "of", "lef", "leave", "leaving", "sale", "salen", "saliendo"}
+)  # fmt: skip
+# Establishments that are what a report is about ("the bar sells to kids"): as the subject
+# they are the reported thing, not its place.
+_ESTABLISHMENTS = frozenset(
+    {"bar", "bars", "club", "cantina", "shop", "store", "tienda", "disco", "discoteca",
+     "nightclub", "dancehall", "billar", "pool", "rum", "liquor", "licoreria", "restaurant",
+     "restaurante", "hotel", "motel", "farm", "finca", "company", "factory"}
+)  # fmt: skip
+# Landmark words that alone point nowhere a stranger could find: "la calle", "the village",
+# "the empty lot", "el edificio", "the farm", "di drain".
+_UNPLACED = _NOWHERE | frozenset(
+    {"calle", "calles", "aldea", "village", "villages", "terreno", "lot", "lots", "building",
+     "bildin", "edificio", "drain", "drains", "alcantarilla", "semaforo", "police", "policia",
+     "tree", "trees", "gate", "patio", "potrero", "pump", "farm", "finca", "warehouse",
+     "bodega", "shed", "tank", "tanque", "street", "road", "rowd", "carretera", "highway",
+     "two", "community", "neighbourhood", "barrio", "colonia", "town", "city", "ciudad",
+     "drive", "avenue", "ave", "lane", "parade", "route", "ruta"}
+)  # fmt: skip
+# What finishes a landmark's name after it: "the old bank [building]", "la panaderia
+# [cerrada]", "el puente [peatonal]".
+_LANDMARK_TAILS = frozenset(
+    {"building", "bildin", "buildings", "cerrada", "cerrado", "abandonada", "abandonado",
+     "viejo", "vieja", "peatonal", "principal", "central", "nuevo", "nueva", "quemada",
+     "quemado"}
+)  # fmt: skip
+# School as the institution one attends ("at school", "a la escuela") is no place.
+_SCHOOLS = frozenset({"school", "skool", "skul", "escuela", "colegio", "college", "university"})
+# Nouns a landmark only qualifies: "the bar owner", "the school bus", "di skool gyal dehn".
+_QUALIFIED = frozenset(
+    {"owner", "owners", "owna", "bus", "buses", "pikni", "gyal", "bwai", "girl", "girls",
+     "boy", "boys", "kid", "kids", "children", "worker", "workers", "teacher", "teachers",
+     "guard", "guards", "security", "fence", "gate", "student", "students", "night",
+     "nights", "time", "hours", "light", "lights", "lite", "lites"}
+)  # fmt: skip
+# Openers before a subject ("good morning the park has no lights").
+_OPENERS = frozenset(
+    {"hi", "hello", "good", "morning", "afternoon", "evening", "buenas", "buenos", "dias",
+     "tardes", "noches", "gud", "mawnin", "pls", "please"}
+)  # fmt: skip
+
+
+def from_landmark(doc: Doc) -> tuple[int, int] | None:
+    """An unnamed landmark the tagger missed, where the data's convention makes it a span:
+    after a preposition it is the scene ("girls at [that club]", "del [basurero]"); as the
+    subject it is a place reported for itself ("[the underpass] is dark"), unless it is an
+    establishment reported for what it does ("the bar serves minors")."""
+    norms = [t.norm_ for t in doc]
+    classes = [t.lemma_ for t in doc]
+    n = len(doc)
+    for i in range(n):
+        contracted = norms[i] in {"del", "al"}
+        if norms[i] not in _DEFINITE and not contracted:
+            continue
+        j = i + 1
+        while (
+            j < n
+            and j - i <= 2
+            and classes[j] == "O"
+            and doc[j].is_alpha
+            and norms[j] not in _NOWHERE | _QUALIFIED
+        ):
+            j += 1  # "the old bank building", "di ole bakery"
+        if j >= n or classes[j] != "LM":
+            continue
+        end = j + 1
+        while end < n and classes[end] == "LM" and end - i < 5:
+            end += 1
+        heads = set(norms[j:end])
+        if end < n and norms[end] in _LANDMARK_TAILS:
+            end += 1
+        if heads & _SCHOOLS or heads <= _UNPLACED or (end < n and norms[end] in _QUALIFIED):
+            continue
+        before = norms[i - 1] if i >= 1 else ""
+        if contracted:
+            start = i + 1  # "los perros del [basurero]"
+            if i == 0 or before in _QUALIFIED:
+                continue
+        else:
+            scene = before in _SCENE_BEFORE
+            opening = all(norms[k] in _OPENERS or doc[k].is_punct for k in range(i))
+            if not scene and not (opening and not heads & _ESTABLISHMENTS):
+                continue
+            start = i
+        bounds = refine(doc, start, end)
+        if bounds is not None:
+            return bounds
+    return None

@@ -126,6 +126,37 @@ def test_the_gazetteer_fallback(nlp: Language, text: str, expected: str | None) 
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # after a preposition an unnamed landmark is the scene
+        ("men whistle at me every day at the barber shop", "the barber shop"),
+        ("the girls at that club never go out", "that club"),
+        ("drunk men from the rum shop sleep on the sidewalk", "the rum shop"),
+        ("los perros del basurero estan salvajes", "basurero"),
+        ("venden droga a media cuadra del parque", "a media cuadra del parque"),
+        # a landmark that is the hazard itself is a place, also as the subject
+        ("the underpass is dark and scary", "the underpass"),
+        ("good morning the old bank building is boarded up", "the old bank building"),
+        ("la panaderia cerrada ahora es un punto de droga", "la panaderia cerrada"),
+        # an establishment reported for what it does is no place without its place
+        ("the bar serves minors no questions asked", None),
+        ("la cantina no tiene licencia", None),
+        # a landmark as a modifier, school as an institution, words that locate nothing
+        ("the bar owner lets kids drink", None),
+        ("my son gets beaten at the school every week", None),
+        ("caminan solos a la escuela", None),
+        ("estan disparando en la calle", None),
+        ("someone keeps setting fires in the empty lot", None),
+        ("the workers cant leave the farm", None),
+    ],
+)
+def test_the_landmark_fallback(nlp: Language, text: str, expected: str | None) -> None:
+    doc = _doc(nlp, text)
+    bounds = spans.from_landmark(doc)
+    assert (None if bounds is None else doc[bounds[0] : bounds[1]].text) == expected
+
+
+@pytest.mark.parametrize(
     ("text", "predicted"),
     [
         ("a dead cow has been lying on the road for two days", "the road"),
