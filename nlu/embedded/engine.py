@@ -145,14 +145,18 @@ class EmbeddedEngine:
         )
         category = top if top in _CATEGORIES else None
         intent: str | None = "report" if category else top
+        # True when the classifier is sure the message is a report but not which one
+        reads_as_report = False
         if category is not None and top_p < self.min_report_confidence:
-            # Too little evidence for any report ("cambie de opinion", "eni nyuz"): the
+            # Too little evidence for any one report ("cambie de opinion", "eni nyuz"): the
             # likeliest conversational intent, and no category.
             category = None
             conversational = [i for i in order if self.intents[int(i)] not in _CATEGORIES]
+            report_mass = sum(float(probs[i]) for i in order if self.intents[int(i)] in _CATEGORIES)
             if conversational:
                 intent = self.intents[int(conversational[0])]
                 top_p = float(probs[conversational[0]])
+            reads_as_report = top_p < report_mass
 
         p_urgent = float(cats.get(URGENT, 0.0))
         cues = urgent_cues(text)
@@ -182,9 +186,10 @@ class EmbeddedEngine:
             # "behind the hospital", "near the school": an answer naming a place, with
             # nothing that says what happened there: no category, nothing urgent
             category, intent, top_p, urgent, ranking = None, None, 0.0, False, ()
-        elif category is None and intent in _PLACELESS_INTENTS:
+        elif category is None and intent in _PLACELESS_INTENTS and not reads_as_report:
             # "a que hora abre el banco", "wen di market open": a question or a greeting
-            # that mentions a place reports nothing there
+            # that mentions a place reports nothing there (but a report whose category is
+            # unsure keeps its place: "people shouting at [the park]" is still somewhere)
             location = None
         return ParseResult(
             text=text,

@@ -565,12 +565,12 @@ def span_of(doc: Doc, bounds: tuple[int, int]) -> Span:
 
 
 # "the", "di", "el", "that": a landmark someone points at ("a bar", "los bares" are any).
-_DEFINITE = frozenset({"the", "di", "da", "dah", "el", "la", "this", "that", "dis", "dat",
-                       "esa", "ese", "este", "esta"})  # fmt: skip
+_DEFINITE = frozenset({"the", "di", "dah", "el", "la", "this", "that", "dis", "dat", "esa",
+                       "ese", "este", "esta"})  # fmt: skip
 # Words after which a landmark is where something happens ("weed dealers at the court",
 # "drunks from the rum shop", "los borrachos de la cantina").
 _SCENE_BEFORE = frozenset(
-    {"at", "in", "inna", "eena", "ina", "on", "pan", "en", "from", "fram", "frum", "de",
+    {"at", "in", "inna", "eena", "ina", "da", "on", "pan", "en", "from", "fram", "frum", "de",
      "outside", "inside", "afuera", "adentro", "by", "near", "nier", "round", "around", "roun",
      "of", "lef", "leave", "leaving", "sale", "salen", "saliendo"}
 )  # fmt: skip

@@ -274,3 +274,20 @@ def test_the_same_data_trains_the_same_model(tiny_split: Path, tmp_path: Path) -
         a = (first / "pipeline" / name / "model").read_bytes()
         b = (second / "pipeline" / name / "model").read_bytes()
         assert a == b, name
+
+
+def test_a_report_unsure_of_its_category_keeps_its_place(nlu_engine: NluEngine) -> None:
+    # With no category sure enough, the likeliest conversational intent stands in; but a
+    # message the classifier reads as a report still says where (the bot then asks what
+    # happened there, instead of answering "help" and losing the place).
+    assert isinstance(nlu_engine, EmbeddedEngine)
+    calibration = {**nlu_engine.meta.get("calibration", {}), "min_report_confidence": 1.0}
+    unsure = EmbeddedEngine(
+        nlu_engine.nlp, {**nlu_engine.meta, "calibration": calibration}, fast=False
+    )
+    result = unsure.parse("people sleeping on the benches at the park and shouting at passersby")
+    assert result.category is None
+    assert result.location is not None
+    assert result.location.text == "the park"
+    # a question that only mentions a place still reports nothing there
+    assert unsure.parse("a que hora abre el mercado").location is None
