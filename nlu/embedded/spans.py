@@ -264,16 +264,24 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         or doc[end - 1].is_punct
     ):
         end -= 1
-    # 1b. "the gas station on the western highway": a landmark placed by a named place
-    if end < n - 1 and classes[end - 1] == "LM" and norms[end] in _PLACED_BY:
+    # 1b. "robbers in the gas station on the western highway": a landmark placed by a
+    # named place is one pointer; but a landmark that is the subject, the thing reported
+    # ("the bar in cotton tree sells to kids"), gives way to its place
+    if end < n - 1 and word_class(norms[end - 1]) == "LM" and norms[end] in _PLACED_BY:
         j = end + 1
         if j < n - 1 and classes[j] == "DET":
             j += 1
         if j < n and classes[j] == "PLACE_B":
+            place = j - 1 if classes[j - 1] == "DET" else j
             j += 1
             while j < n and classes[j] == "PLACE_I":
                 j += 1
+            if _is_subject(doc, norms, start):
+                start = place
             end = j
+    # 1b'. "la carretera [del colibri]", "la calle [del cementerio]", "la carretera
+    # [costera]": a Spanish road is named by what follows it
+    end = _road_name_after(norms, classes, end)
     # 1c. "the corner of mahogany street", "di hospital parking": the name's last noun;
     # "the orange walk toll [booth]", "the belmopan [market]": a landmark noun after a
     # name or a landmark finishes it
@@ -326,6 +334,47 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         if norms[start] in _LINKED_ONLY and norms[start + 1] in _RELATION_LINKS:
             break
         start += 1
+    start = _before_the_place(norms, classes, start)
+    # 5. "the road to armenia": a landmark noun linked to the predicted place comes along
+    if (
+        start >= 2
+        and norms[start - 1] in _COMPOUND_LINKS
+        and classes[start - 2] == "LM"
+        and not (norms[start - 1] in _PLACING_LINKS and norms[start - 2] in _REPORTED_HEADS)
+    ):
+        j = start - 2
+        k = j
+        while k >= 1 and j - k < 2 and classes[k - 1] in {"O", "LM"} and doc[k - 1].is_alpha:
+            k -= 1
+        if k >= 1 and classes[k - 1] == "DET":
+            start = k - 1
+        elif j >= 1 and classes[j - 1] == "DET":
+            start = j - 1
+        else:
+            start = j
+    # 5b. "[the hardware store in] spanish lookout": the landmark the place locates (and
+    # the relation before it: "[across from] the health centre in armenia")
+    moved = _landmark_before(norms, classes, start)
+    if moved != start:
+        start = _before_the_place(norms, classes, moved)
+    # 5c. "entre [la terminal] y el mercado": the pair is whole once its head is in
+    end = _pair_after(norms, classes, start, end)
+    # 5d. "the bridge [at teakettle] was damaged", "di chiney shop [kaana a di skool] sell
+    # rum": the landmark the message is about gives way to the phrase that places it
+    start = _subject_gives_way(doc, norms, classes, start, end)
+    if start >= end:
+        return None
+    if (
+        _personal(norms, classes, start, end)
+        or _origin(norms, start, end)
+        or _generic_only(norms, classes, start, end)
+    ):
+        return None
+    return start, end
+
+
+def _before_the_place(norms: list[str], classes: list[str], start: int) -> int:
+    """The start over the relation words, distances and article before a place phrase."""
     # 3. relation words just before are pulled in ("corner of", "in front of", "frente a")
     start = _pair_before(norms, classes, start)
     i = start
@@ -359,36 +408,45 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     # 4. "la esquina" not "esquina": the article belongs to the span
     if start >= 1 and classes[start - 1] == "DET" and classes[start] != "DET":
         start -= 1
-    # 5. "the road to armenia": a landmark noun linked to the predicted place comes along
-    if (
-        start >= 2
-        and norms[start - 1] in _COMPOUND_LINKS
-        and classes[start - 2] == "LM"
-        and not (norms[start - 1] in _PLACING_LINKS and norms[start - 2] in _REPORTED_HEADS)
+    return start
+
+
+def _subject_gives_way(doc: Doc, norms: list[str], classes: list[str], start: int, end: int) -> int:
+    """The start of the locating phrase when the span is, or begins inside, the landmark
+    that opens the message followed by where it is; else `start`."""
+    n = len(norms)
+    k = 0
+    while k < n and (norms[k] in _SUBJECT_BEFORE or doc[k].is_punct):
+        k += 1
+    if k > start or k >= n or (classes[k] != "DET" and word_class(norms[k]) != "DET"):
+        return start
+    k += 1
+    skipped = 0
+    while k < n and word_class(norms[k]) == "O" and skipped < 2 and doc[k].is_alpha:
+        k += 1
+        skipped += 1
+    if k >= n or word_class(norms[k]) != "LM":
+        return start
+    while k < n and (word_class(norms[k]) == "LM" or norms[k] in {"building", "bildin"}):
+        k += 1
+    if k >= n - 1:
+        return start
+    if norms[k] in {"de", "del"}:
+        # "el bar de [san antonio]", but "la estacion de policia" is one name
+        named = k + 2 if classes[k + 1] == "DET" and k + 2 < n else k + 1
+        if classes[named] != "PLACE_B":
+            return start
+        place = k + 1
+    elif norms[k] in _PLACED_BY:
+        place = k + 1
+    elif _relation_before(norms, k) or (
+        norms[k] in _LINKED_ONLY and norms[k + 1] in _RELATION_LINKS
     ):
-        j = start - 2
-        k = j
-        while k >= 1 and j - k < 2 and classes[k - 1] in {"O", "LM"} and doc[k - 1].is_alpha:
-            k -= 1
-        if k >= 1 and classes[k - 1] == "DET":
-            start = k - 1
-        elif j >= 1 and classes[j - 1] == "DET":
-            start = j - 1
-        else:
-            start = j
-    # 5b. "[the hardware store in] spanish lookout": the landmark the place locates
-    start = _landmark_before(norms, classes, start)
-    # 5c. "entre [la terminal] y el mercado": the pair is whole once its head is in
-    end = _pair_after(norms, classes, start, end)
-    if start >= end:
-        return None
-    if (
-        _personal(norms, classes, start, end)
-        or _origin(norms, start, end)
-        or _generic_only(norms, classes, start, end)
-    ):
-        return None
-    return start, end
+        place = k
+    else:
+        return start
+    # the span holds the landmark, or starts within the locating phrase's first words
+    return place if start <= place + 2 and place < end else start
 
 
 # Things reported with their place, not landmarks people meet at: "the sidewalk on ring
@@ -405,6 +463,43 @@ _SUBJECT_BEFORE = frozenset(
      "good", "morning", "buenas", "buenos", "dias", "tardes", "noches", "que", "that", "dat",
      "weekend", "evry", "every", "now", "ahora", "ahorita"}
 )  # fmt: skip
+
+
+_ROADS_ES = frozenset({"calle", "carretera", "camino", "callejon", "avenida"})
+_ROAD_NAMES_ES = frozenset(
+    {"costera", "principal", "norte", "sur", "este", "oeste", "vieja", "nueva", "colibri",
+     "occidental", "panamericana"}
+)  # fmt: skip
+
+
+def _road_name_after(norms: list[str], classes: list[str], end: int) -> int:
+    """The end over the name after a Spanish road word that ends the span, else `end`."""
+    n = len(norms)
+    if end >= n or norms[end - 1] not in _ROADS_ES:
+        return end
+    if norms[end] in _ROAD_NAMES_ES:
+        return end + 1
+    if norms[end] not in {"de", "del"} or end + 1 >= n:
+        return end
+    j = end + 1
+    if norms[end] == "de" and j < n - 1 and classes[j] == "DET":
+        j += 1
+    if norms[j] in _ROAD_NAMES_ES:
+        return j + 1
+    if classes[j] in {"PLACE_B", "LM"} or word_class(norms[j]) == "LM":
+        j += 1
+        while j < n and classes[j] in {"PLACE_I", "LM"}:
+            j += 1
+        return j
+    return end
+
+
+def _is_subject(doc: Doc, norms: list[str], start: int) -> bool:
+    """True when the phrase at `start` opens the message or follows only a greeting or a
+    subject word ("why does the bar ..."): what the message is about, not where."""
+    if start >= 1 and norms[start - 1] in _SUBJECT_BEFORE:
+        return True
+    return all(norms[k] in _SUBJECT_BEFORE or doc[k].is_punct for k in range(start))
 
 
 def _landmark_before(norms: list[str], classes: list[str], start: int) -> int:
@@ -614,6 +709,21 @@ _OPENERS = frozenset(
 )  # fmt: skip
 
 
+_OUTSIDE = frozenset({"outside", "afuera", "fuera", "front", "frente", "enfrente"})
+
+
+def _building_meant(norms: list[str], i: int) -> bool:
+    """True when a relation word before the article at `i` points at a building ("behind
+    the high school", "afuera de la escuela"; not the institution: "at school")."""
+    if i >= 1 and (norms[i - 1] in _LEFT_RELATIONS or norms[i - 1] in _OUTSIDE):
+        return True
+    return (
+        i >= 2
+        and norms[i - 1] in _RELATION_LINKS
+        and (norms[i - 2] in _LEFT_RELATIONS or norms[i - 2] in _OUTSIDE)
+    )
+
+
 def from_landmark(doc: Doc) -> tuple[int, int] | None:
     """An unnamed landmark the tagger missed, where the data's convention makes it a span:
     after a preposition it is the scene ("girls at [that club]", "del [basurero]"); as the
@@ -635,15 +745,19 @@ def from_landmark(doc: Doc) -> tuple[int, int] | None:
             and norms[j] not in _NOWHERE | _QUALIFIED
         ):
             j += 1  # "the old bank building", "di ole bakery"
-        if j >= n or classes[j] != "LM":
+        if j >= n or word_class(norms[j]) != "LM":
             continue
         end = j + 1
-        while end < n and classes[end] == "LM" and end - i < 5:
+        while end < n and word_class(norms[end]) == "LM" and end - i < 5:
             end += 1
         heads = set(norms[j:end])
         if end < n and norms[end] in _LANDMARK_TAILS:
             end += 1
-        if heads & _SCHOOLS or heads <= _UNPLACED or (end < n and norms[end] in _QUALIFIED):
+        if (
+            (heads & _SCHOOLS and not _building_meant(norms, i))
+            or heads <= _UNPLACED
+            or (end < n and norms[end] in _QUALIFIED)
+        ):
             continue
         before = norms[i - 1] if i >= 1 else ""
         if contracted:
@@ -651,7 +765,7 @@ def from_landmark(doc: Doc) -> tuple[int, int] | None:
             if i == 0 or before in _QUALIFIED:
                 continue
         else:
-            scene = before in _SCENE_BEFORE
+            scene = before in _SCENE_BEFORE or _building_meant(norms, i)
             opening = all(norms[k] in _OPENERS or doc[k].is_punct for k in range(i))
             if not scene and not (opening and not heads & _ESTABLISHMENTS):
                 continue
