@@ -279,6 +279,10 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
             if _is_subject(doc, norms, start):
                 start = place
             end = j
+    # 1e. "stabbed at [the bar near the market]", "en [la parada frente al hospital]":
+    # where something happens, a landmark and what places it are one pointer
+    if word_class(norms[end - 1]) == "LM" and not _is_subject(doc, norms, start):
+        end = _placing_phrase_after(norms, classes, start, end)
     # 1b'. "la carretera [del colibri]", "la calle [del cementerio]", "la carretera
     # [costera]": a Spanish road is named by what follows it
     end = _road_name_after(norms, classes, end)
@@ -463,6 +467,92 @@ _SUBJECT_BEFORE = frozenset(
      "good", "morning", "buenas", "buenos", "dias", "tardes", "noches", "que", "that", "dat",
      "weekend", "evry", "every", "now", "ahora", "ahorita"}
 )  # fmt: skip
+
+
+_NEAR = frozenset({"near", "nier", "cerca", "close", "next", "beside", "junto"})
+
+
+def _link_after(norms: list[str], j: int) -> int | None:
+    """The index after the words at `j` that place one thing by another ("near", "frente
+    al", "across from", "a dos cuadras del", "in front of"), or None."""
+    n = len(norms)
+    if j >= n - 1:
+        return None
+    if norms[j] == "in" and norms[j + 1] == "front":
+        j += 1
+    if norms[j] in _NEAR or (norms[j] in _LEFT_RELATIONS and _relation_before(norms, j)):
+        j += 1
+        if j < n - 1 and norms[j] in _RELATION_LINKS | {"to"}:
+            j += 1
+        return j
+    if norms[j] in _LINKED_ONLY and norms[j + 1] in _RELATION_LINKS:
+        return j + 2
+    if norms[j] in _PLACED_BY:
+        return j + 1
+    k = j + 1 if norms[j] == "a" else j
+    if (
+        k + 2 < n
+        and (norms[k] in _COUNT_WORDS or norms[k].isdigit())
+        and norms[k + 1] in _DISTANCE_UNITS
+        and norms[k + 2] in _DISTANCE_LINKS
+    ):
+        return k + 3
+    return None
+
+
+def _named_place_end(norms: list[str], classes: list[str], j: int) -> int | None:
+    """The end of a place phrase at `j`: a known place, or a landmark with its article."""
+    n = len(norms)
+    article = j < n - 1 and classes[j] == "DET" and word_class(norms[j]) == "DET"
+    if classes[j] == "PLACE_B":
+        j += 1
+    elif article or norms[j - 1] in {"del", "al"}:
+        j += 1 if article else 0
+        if j < n - 1 and word_class(norms[j]) == "O" and word_class(norms[j + 1]) == "LM":
+            j += 1  # "the fiesta grounds", "the chinese shop"
+        if j >= n or (classes[j] != "PLACE_B" and word_class(norms[j]) != "LM"):
+            return None
+        j += 1
+    else:
+        return None
+    while j < n and (classes[j] == "PLACE_I" or word_class(norms[j]) == "LM"):
+        j += 1
+    return j
+
+
+def _placing_phrase_after(norms: list[str], classes: list[str], start: int, end: int) -> int:
+    """The end over "near the market", "frente al hospital", "del parque de benque" after
+    a landmark, when a place phrase follows its link; else `end`."""
+    n = len(norms)
+    after = _link_after(norms, end)
+    if after is None or after >= n:
+        return end
+    place_end = _named_place_end(norms, classes, after)
+    if place_end is None or place_end - start > 12:
+        return end
+    # "del parque [de benque]": a named place that places the landmark comes along
+    if place_end < n - 1 and norms[place_end] in {
+        "de",
+        "del",
+        "in",
+        "en",
+        "eena",
+        "by",
+        "near",
+        "nier",
+        "on",
+        "pan",
+        "at",
+    }:
+        tail = place_end + 1
+        if classes[tail] == "DET" and tail + 1 < n:
+            tail += 1
+        if classes[tail] == "PLACE_B":
+            tail += 1
+            while tail < n and classes[tail] == "PLACE_I":
+                tail += 1
+            place_end = tail
+    return place_end
 
 
 _ROADS_ES = frozenset({"calle", "carretera", "camino", "callejon", "avenida"})
