@@ -71,6 +71,7 @@ _LEFT_RELATIONS = frozenset(
         "encima",
     }
 )
+_UNDER_OVER = frozenset({"under", "unda", "onda", "over", "ova"})
 _RELATION_LINKS = frozenset({"of", "de", "del", "a", "al", "fram", "from", "in", "eena"})
 # Relation words that move the point only with their link: "across from the park" does,
 # "overturned across the highway" does not.
@@ -119,7 +120,7 @@ _TIME = frozenset(
     {"night", "nite", "nites", "nights", "noche", "noches", "hora", "morning", "mawnin",
      "evening", "ivnin", "afternoon", "tarde", "tardes", "weekend", "weekends", "saturday",
      "saturdays", "sunday", "sundays", "friday", "fridays", "today", "tonight", "2nite",
-     "madrugada", "mediodia", "midnight", "dark", "daytime", "time"}
+     "madrugada", "mediodia", "midnight", "dark", "daak", "daytime", "time"}
 )  # fmt: skip
 # "two doors from the shop", "a una cuadra del mercado": a distance that moves the point.
 _DISTANCE_UNITS = frozenset(
@@ -140,12 +141,31 @@ _PART_NOUNS = frozenset(
 _NAME_ENDINGS = frozenset(
     {"street", "st", "road", "rd", "avenue", "ave", "drive", "dr", "highway", "hwy", "lane",
      "parade", "yard", "yaad", "parking", "grounds", "grown", "compound", "campus", "route",
-     "ruta"}
+     "ruta", "border"}
 )  # fmt: skip
 # "the road to armenia", "el patio de la escuela": a landmark linked to the place it names.
 _COMPOUND_LINKS = frozenset({"to", "hacia", "through", "thru", "chru", "by", "past", "pas"})
 # "the bar on ring road", "the dancehall in benque": a landmark placed by a named place.
 _PLACED_BY = frozenset({"on", "in", "at", "pan", "eena", "en", "de", "del", "by", "inna"})
+
+
+_HOURS = frozenset(
+    {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+     "twelve", "una", "dos", "tres", "cuatro", "cinco", "seis", "siete", "ocho", "nueve",
+     "diez", "once", "doce", "midnight", "medianoche", "dark", "daak", "sunset", "sundown"}
+)  # fmt: skip
+
+
+def _clock(norms: list[str], i: int) -> bool:
+    """True at "after 8", "despues de las ocho", "before dark": a time, not a place."""
+    if norms[i] not in {"after", "afta", "despues", "before", "bifo", "antes"}:
+        return False
+    for j in range(i + 1, min(i + 4, len(norms))):
+        if norms[j].isdigit() or norms[j] in _HOURS:
+            return True
+        if norms[j] not in {"de", "la", "las", "the", "di"}:
+            return False
+    return False
 
 
 def _relation_before(norms: list[str], i: int) -> bool:
@@ -230,7 +250,7 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     # 0. cut where the rest of the sentence starts, or where a time expression does
     for i in range(start + 1, end):
         landmark_follows = i + 1 < n and classes[i + 1] == "LM"
-        if norms[i] in _CUT or (norms[i] in _TIME and not landmark_follows):
+        if norms[i] in _CUT or (norms[i] in _TIME and not landmark_follows) or _clock(norms, i):
             end = i
             break
         if norms[i] in _AND and not any(norms[j] in _PAIR_HEADS for j in range(start, i)):
@@ -363,6 +383,9 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         start = _before_the_place(norms, classes, moved)
     # 5c. "entre [la terminal] y el mercado": the pair is whole once its head is in
     end = _pair_after(norms, classes, start, end)
+    # 5c'. "robbing [the gas station in front of the hospital]": where something happens,
+    # the landmark the relation places comes along
+    start = _scene_before_relation(doc, norms, classes, start)
     # 5d. "the bridge [at teakettle] was damaged", "di chiney shop [kaana a di skool] sell
     # rum": the landmark the message is about gives way to the phrase that places it
     start = _subject_gives_way(doc, norms, classes, start, end)
@@ -382,7 +405,13 @@ def _before_the_place(norms: list[str], classes: list[str], start: int) -> int:
     # 3. relation words just before are pulled in ("corner of", "in front of", "frente a")
     start = _pair_before(norms, classes, start)
     i = start
-    if i >= 2 and norms[i - 1] in _RELATION_LINKS and norms[i - 2] in _LEFT_RELATIONS:
+    if (
+        i >= 2
+        and norms[i - 1] in _RELATION_LINKS
+        and norms[i - 2] in _LEFT_RELATIONS
+        # "went under in the river": a direction, then where
+        and not (norms[i - 1] in {"in", "eena"} and norms[i - 2] in _UNDER_OVER)
+    ):
         i -= 2
         if i >= 1 and norms[i] == "front" and norms[i - 1] == "in":
             i -= 1
@@ -415,6 +444,27 @@ def _before_the_place(norms: list[str], classes: list[str], start: int) -> int:
     return start
 
 
+def _scene_before_relation(doc: Doc, norms: list[str], classes: list[str], start: int) -> int:
+    """The start of "the gas station" before a span that opens with a relation ("in front
+    of the hospital"), when that landmark is not what the message is about; else `start`."""
+    if start < 2 or not (
+        _relation_before(norms, start) or (norms[start] == "in" and norms[start + 1] == "front")
+    ):
+        return start
+    k = start - 1
+    # a house, a road, a lot only carry the place after them ("the road [behind the hospital]")
+    if word_class(norms[k]) != "LM" or norms[k] in _REPORTED_HEADS | _UNPLACED:
+        return start
+    while k >= 1 and word_class(norms[k - 1]) == "LM":
+        k -= 1
+    if k >= 2 and word_class(norms[k - 1]) == "O" and word_class(norms[k - 2]) == "DET":
+        k -= 1  # "the chinese shop"
+    if k < 1 or word_class(norms[k - 1]) != "DET" or norms[k - 1] not in _DEFINITE:
+        return start
+    first = k - 1
+    return start if _is_subject(doc, norms, first) else first
+
+
 def _subject_gives_way(doc: Doc, norms: list[str], classes: list[str], start: int, end: int) -> int:
     """The start of the locating phrase when the span is, or begins inside, the landmark
     that opens the message followed by where it is; else `start`."""
@@ -435,7 +485,9 @@ def _subject_gives_way(doc: Doc, norms: list[str], classes: list[str], start: in
         k += 1
     if k >= n - 1:
         return start
-    if norms[k] in {"de", "del"}:
+    if classes[k] == "PLACE_B":
+        place = k  # Kriol leaves the preposition out: "di bar [san martin] gat big noise"
+    elif norms[k] in {"de", "del"}:
         # "el bar de [san antonio]", but "la estacion de policia" is one name
         named = k + 2 if classes[k + 1] == "DET" and k + 2 < n else k + 1
         if classes[named] != "PLACE_B":
@@ -594,14 +646,16 @@ def _is_subject(doc: Doc, norms: list[str], start: int) -> bool:
 
 def _landmark_before(norms: list[str], classes: list[str], start: int) -> int:
     """The start of "the shop on" before a predicted "hummingbird hwy", else `start`."""
-    if start < 2 or norms[start - 1] not in _PLACED_BY or classes[start - 2] != "LM":
-        return start
-    if classes[start] not in {"PLACE_B", "DET"} or norms[start - 2] in _REPORTED_HEADS:
+    if start < 2 or norms[start - 1] not in _PLACED_BY:
         return start
     k = start - 2
-    if k >= 2 and classes[k - 1] == "O" and classes[k - 2] == "DET":
+    # the landmark may be a phrase the gazetteer knows ("the river" at roaring creek)
+    landmark = classes[k] == "LM" or (classes[k] == "PLACE_I" and word_class(norms[k]) == "LM")
+    if not landmark or classes[start] not in {"PLACE_B", "DET"} or norms[k] in _REPORTED_HEADS:
+        return start
+    if k >= 2 and classes[k - 1] == "O" and word_class(norms[k - 2]) == "DET":
         first = k - 2  # "the chinese shop in"
-    elif k >= 1 and classes[k - 1] == "DET":
+    elif k >= 1 and word_class(norms[k - 1]) == "DET":
         first = k - 1
     else:
         return start

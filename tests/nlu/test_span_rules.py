@@ -150,6 +150,21 @@ def test_the_gazetteer_fallback(nlp: Language, text: str, expected: str | None) 
          "the bar", "the bar at the fiesta grounds"),
         ("ah noh feel sayf da di bus stop pan di highway by camalote nite time", "di bus stop",
          "di bus stop pan di highway by camalote"),
+        ("they robbing the gas station in front of the hospital now", "in front of the hospital",
+         "the gas station in front of the hospital"),
+        ("someone is drowning in the river at roaring creek now", "roaring creek",
+         "the river at roaring creek"),
+        ("the road behind the hospital is full of holes", "behind the hospital",
+         "behind the hospital"),
+        # Kriol leaves out the preposition before a village
+        ("evry weekend di bar san martin gat big noise", "di bar san martin", "san martin"),
+        # a time is no place: "after 8", "despues de las ocho"; nor is a direction
+        ("no hay guardia en la terminal despues de las ocho", "la terminal despues de las ocho",
+         "la terminal"),
+        ("dehn shoot out di lite an now di kaana daak", "di kaana daak", "di kaana"),
+        ("a boy went under in the river by the san ignacio bridge", "the san ignacio bridge",
+         "the river by the san ignacio bridge"),
+        ("men putting kids in a truck at the benque border", "the benque", "the benque border"),
         # a Spanish road is named by what follows it
         ("caballos sueltos en la carretera del colibri", "la carretera",
          "la carretera del colibri"),
