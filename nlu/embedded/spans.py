@@ -303,6 +303,9 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     # where something happens, a landmark and what places it are one pointer
     if word_class(norms[end - 1]) == "LM" and not _is_subject(doc, norms, start):
         end = _placing_phrase_after(norms, classes, start, end)
+    # 1f. "behind [St. Martin's school]", "outside [Sta. Elena market]": an abbreviated
+    # saint's name goes on past its full stop
+    end = _abbreviation_after(doc, norms, end)
     # 1b'. "la carretera [del colibri]", "la calle [del cementerio]", "la carretera
     # [costera]": a Spanish road is named by what follows it
     end = _road_name_after(norms, classes, end)
@@ -605,6 +608,24 @@ def _placing_phrase_after(norms: list[str], classes: list[str], start: int, end:
                 tail += 1
             place_end = tail
     return place_end
+
+
+_ABBREVIATIONS = frozenset({"st", "sta", "sto", "ste", "mt", "ft"})
+
+
+def _abbreviation_after(doc: Doc, norms: list[str], end: int) -> int:
+    """The end over ". Martin's school" after a span that stops on "St", else `end`."""
+    n = len(norms)
+    if not (end + 1 < n and norms[end - 1] in _ABBREVIATIONS and doc[end].text == "."):
+        return end
+    if not doc[end + 1].is_alpha or norms[end + 1] in _CUT:
+        return end
+    j = end + 2
+    while j < n and (norms[j] in {"'s", "s"} or (doc[j].is_alpha and doc[j].is_title)):
+        j += 1  # "St. Martin's", "Sta. Elena"
+    while j < n and word_class(norms[j]) == "LM" and j - end < 6:
+        j += 1  # "school", "market"
+    return j
 
 
 _ROADS_ES = frozenset({"calle", "carretera", "camino", "callejon", "avenida"})

@@ -165,6 +165,10 @@ def test_the_gazetteer_fallback(nlp: Language, text: str, expected: str | None) 
         ("a boy went under in the river by the san ignacio bridge", "the san ignacio bridge",
          "the river by the san ignacio bridge"),
         ("men putting kids in a truck at the benque border", "the benque", "the benque border"),
+        # an abbreviated saint's name goes on past its full stop
+        ("Hello, the lot behind St. Martin's school is overgrown.", "behind St",
+         "behind St. Martin's school"),
+        ("a man was robbed outside Sta. Elena market", "Sta", "Sta. Elena market"),
         # a Spanish road is named by what follows it
         ("caballos sueltos en la carretera del colibri", "la carretera",
          "la carretera del colibri"),
