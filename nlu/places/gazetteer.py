@@ -165,7 +165,14 @@ def _tokenise(text: str) -> _Tokens:
 
 
 # Token spellings that mean the same in a name.
-_SYNONYMS = {"saint": "st", "santa": "santa", "rd": "road", "ave": "avenue", "blvd": "boulevard"}
+_SYNONYMS = {
+    "saint": "st",
+    "sta": "santa",
+    "sto": "santo",
+    "rd": "road",
+    "ave": "avenue",
+    "blvd": "boulevard",
+}
 
 
 class Gazetteer:

@@ -250,6 +250,13 @@ def test_a_belize_name_wins_over_a_foreign_namesake(gaz):
     assert not result.outside_belize and result.district == "Cayo"
 
 
+@pytest.mark.parametrize("answer", ["Sta. Elena", "sta elena", "Sta. Elena market"])
+def test_an_abbreviated_santa_is_santa(gaz, answer):
+    # "Sta. Elena market" once fell back on "market" alone: the Belmopan market
+    result = _resolved(gaz.resolve(answer))
+    assert result.place == "Santa Elena"
+
+
 @pytest.mark.parametrize(
     ("answer", "anchor", "extra"),
     [
