@@ -125,7 +125,7 @@ _TIME = frozenset(
 # "two doors from the shop", "a una cuadra del mercado": a distance that moves the point.
 _DISTANCE_UNITS = frozenset(
     {"door", "doors", "block", "blocks", "cuadra", "cuadras", "mile", "miles", "minute",
-     "minutes", "metros", "meters"}
+     "minutes", "metros", "meters", "milla", "millas", "km", "kilometros", "yards"}
 )  # fmt: skip
 _DISTANCE_LINKS = frozenset({"from", "fram", "frum", "of", "de", "del", "away"})
 _COUNT_WORDS = frozenset(
@@ -141,7 +141,7 @@ _PART_NOUNS = frozenset(
 _NAME_ENDINGS = frozenset(
     {"street", "st", "road", "rd", "avenue", "ave", "drive", "dr", "highway", "hwy", "lane",
      "parade", "yard", "yaad", "parking", "grounds", "grown", "compound", "campus", "route",
-     "ruta", "border"}
+     "ruta", "border", "boulevard", "blvd"}
 )  # fmt: skip
 # "the road to armenia", "el patio de la escuela": a landmark linked to the place it names.
 _COMPOUND_LINKS = frozenset({"to", "hacia", "through", "thru", "chru", "by", "past", "pas"})
@@ -219,6 +219,10 @@ def _stretch_before(norms: list[str], classes: list[str], start: int) -> int:
         return start - 4
     if start >= 2 and norms[start - 1] in {"of", "de", "del", "a"} and norms[start - 2] in _PART_OF:
         return start - 2
+    # "mile 52 on the george price highway", "mile 47 western highway"
+    k = start - 1 if start >= 1 and norms[start - 1] in {"on", "pan", "en", "of", "de"} else start
+    if k >= 2 and norms[k - 1].isdigit() and norms[k - 2] in {"mile", "milla", "km"}:
+        return k - 2
     return start
 
 
@@ -229,10 +233,13 @@ def _pair_before(norms: list[str], classes: list[str], start: int) -> int:
     for j in range(start - 2, max(-1, start - 7), -1):
         if norms[j] in _PAIR_HEADS:
             return j
-        if classes[j] not in {"PLACE_B", "PLACE_I", "LM", "DET"} and norms[j] not in {
-            "of",
-            "de",
-        }:
+        # names the lexicon does not know count too ("kaana a [forest] drive and ...")
+        named = classes[j] == "O" and norms[j].isalpha() and norms[j] not in _CUT
+        if (
+            classes[j] not in {"PLACE_B", "PLACE_I", "LM", "DET"}
+            and norms[j] not in {"of", "de", "a"}
+            and not named
+        ):
             return start
     return start
 
@@ -250,7 +257,17 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     # 0. cut where the rest of the sentence starts, or where a time expression does
     for i in range(start + 1, end):
         landmark_follows = i + 1 < n and classes[i + 1] == "LM"
-        if norms[i] in _CUT or (norms[i] in _TIME and not landmark_follows) or _clock(norms, i):
+        new_phrase = (  # "en camalote [una tienda vende ...]": a new noun phrase
+            norms[i] in {"un", "una", "an", "wan"}
+            and classes[i - 1] in {"PLACE_B", "PLACE_I"}
+            and not (i + 1 < n and norms[i + 1] in _DISTANCE_UNITS)
+        )
+        if (
+            norms[i] in _CUT
+            or (norms[i] in _TIME and not landmark_follows)
+            or _clock(norms, i)
+            or new_phrase
+        ):
             end = i
             break
         if norms[i] in _AND and not any(norms[j] in _PAIR_HEADS for j in range(start, i)):
@@ -314,6 +331,12 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     # name or a landmark finishes it
     if end < n and norms[end] in _NAME_ENDINGS and classes[end - 1] != "ATT":
         end += 1
+    # "la iglesia [adventista]", "el centro [de salud]", "la terminal [de buses]"
+    if end < n and word_class(norms[end - 1]) == "LM":
+        if norms[end] in _LANDMARK_TAILS:
+            end += 1
+        elif end + 1 < n and norms[end] == "de" and norms[end + 1] in _ES_COMPOUND_TAILS:
+            end += 2
     while (
         end < n
         and word_class(norms[end]) == "LM"
@@ -628,6 +651,11 @@ def _abbreviation_after(doc: Doc, norms: list[str], end: int) -> int:
     return j
 
 
+# What a Spanish landmark is "de": "el centro de salud", "la estacion de policia".
+_ES_COMPOUND_TAILS = frozenset(
+    {"salud", "buses", "bus", "futbol", "policia", "bomberos", "basket", "basketball",
+     "juegos", "gobierno", "taxis", "gasolina", "abarrotes"}
+)  # fmt: skip
 _ROADS_ES = frozenset({"calle", "carretera", "camino", "callejon", "avenida"})
 _ROAD_NAMES_ES = frozenset(
     {"costera", "principal", "norte", "sur", "este", "oeste", "vieja", "nueva", "colibri",
@@ -747,8 +775,8 @@ _MOVERS = frozenset(
 )  # fmt: skip
 # Words that alone locate nothing: "the road", "di whole street", "this area", "entre".
 _NOWHERE = _GENERIC_HEADS | _GENERIC_ROADS | _MOVERS | frozenset(
-    {"camino", "area", "bus", "neighbourhood", "neighborhood", "way", "path", "lote", "door",
-     "doors", "wall", "whole", "this", "that", "dis", "dat", "all"}
+    {"calle", "calles", "camino", "area", "bus", "neighbourhood", "neighborhood", "way", "path",
+     "lote", "door", "doors", "wall", "whole", "this", "that", "dis", "dat", "all"}
 )  # fmt: skip
 
 
@@ -856,7 +884,8 @@ _UNPLACED = _NOWHERE | frozenset(
 _LANDMARK_TAILS = frozenset(
     {"building", "bildin", "buildings", "cerrada", "cerrado", "abandonada", "abandonado",
      "viejo", "vieja", "peatonal", "principal", "central", "nuevo", "nueva", "quemada",
-     "quemado"}
+     "quemado", "catolica", "adventista", "metodista", "anglicana", "bautista", "evangelica",
+     "nazarena", "menonita", "pentecostal", "publica", "publico", "municipal"}
 )  # fmt: skip
 # School as the institution one attends ("at school", "a la escuela") is no place.
 _SCHOOLS = frozenset({"school", "skool", "skul", "escuela", "colegio", "college", "university"})
@@ -895,7 +924,6 @@ def from_landmark(doc: Doc) -> tuple[int, int] | None:
     subject it is a place reported for itself ("[the underpass] is dark"), unless it is an
     establishment reported for what it does ("the bar serves minors")."""
     norms = [t.norm_ for t in doc]
-    classes = [t.lemma_ for t in doc]
     n = len(doc)
     for i in range(n):
         contracted = norms[i] in {"del", "al"}
@@ -905,7 +933,7 @@ def from_landmark(doc: Doc) -> tuple[int, int] | None:
         while (
             j < n
             and j - i <= 2
-            and classes[j] == "O"
+            and word_class(norms[j]) == "O"
             and doc[j].is_alpha
             and norms[j] not in _NOWHERE | _QUALIFIED
         ):

@@ -169,6 +169,23 @@ def test_the_gazetteer_fallback(nlp: Language, text: str, expected: str | None) 
         ("Hello, the lot behind St. Martin's school is overgrown.", "behind St",
          "behind St. Martin's school"),
         ("a man was robbed outside Sta. Elena market", "Sta", "Sta. Elena market"),
+        # a Spanish landmark keeps its adjective or its "de" ("el centro de salud")
+        ("frente a la iglesia adventista hay un perro bravo", "frente a la iglesia",
+         "frente a la iglesia adventista"),
+        ("hay un hueco grande detras del centro de salud sin cerca", "detras del centro",
+         "detras del centro de salud"),
+        # mile markers and distances in miles
+        ("huge pothole at mile 52 on the george price highway", "the george price highway",
+         "mile 52 on the george price highway"),
+        ("a dos millas de roaring creek hay un camion parado", "roaring creek",
+         "a dos millas de roaring creek"),
+        # a street the lexicon does not know, in a corner pair; a boulevard
+        ("di lite pole kaana a forest drive and bliss parade noh wuk", "bliss parade",
+         "kaana a forest drive and bliss parade"),
+        ("cut the grass on mountain view boulevard pls", "mountain view",
+         "mountain view boulevard"),
+        # an indefinite article starts the next phrase
+        ("en camalote una tienda vende cerveza a menores", "camalote una tienda", "camalote"),
         # a Spanish road is named by what follows it
         ("caballos sueltos en la carretera del colibri", "la carretera",
          "la carretera del colibri"),
@@ -195,6 +212,7 @@ def test_a_reported_landmark_and_an_incident_at_one(
         ("good morning the old bank building is boarded up", "the old bank building"),
         ("la panaderia cerrada ahora es un punto de droga", "la panaderia cerrada"),
         ("el puente no tiene luz de noche", "el puente"),
+        ("the football field is all bush now", "the football field"),
         # a relation word points at the school building, not the institution
         ("a student got beat up behind the high school", "behind the high school"),
         # an establishment reported for what it does is no place without its place
@@ -219,6 +237,7 @@ def test_the_landmark_fallback(nlp: Language, text: str, expected: str | None) -
     ("text", "predicted"),
     [
         ("a dead cow has been lying on the road for two days", "the road"),
+        ("venden droga en la calle todas las noches", "la calle"),
         ("abandoned buildings everywhere in this area", "this area"),
         ("wan kyar di drive up an dung di street", "di street"),
     ],
