@@ -34,7 +34,7 @@ ATTACHING = {
 # ...unless they begin a relation that moves the point ("in front of the school",
 # "a dos cuadras del mercado").
 RELATIONS = re.compile(
-    r"(in front of|in between|a (una|media|dos|tres|\d+) cuadras?"
+    r"(in front of|in between|a (una|media|dos|tres|\d+) (cuadras?|millas?)"
     r"|a (few|couple of) \w+|a (block|mile)) "
 )
 
@@ -86,6 +86,21 @@ def test_no_example_is_in_both_splits_or_twice_in_one(data: dict[str, list[NluEx
         assert [t for t, n in counts.items() if n > 1] == [], split
     overlap = {norm(e.text) for e in data["train"]} & {norm(e.text) for e in data["test"]}
     assert overlap == set()
+
+
+def test_the_dev_split_is_apart_and_follows_the_convention(
+    data: dict[str, list[NluExample]],
+) -> None:
+    dev = load(split_dir("dev")).examples
+    assert len(dev) >= 200
+    seen = {norm(e.text) for split in SPLITS for e in data[split]}
+    assert {norm(e.text) for e in dev} & seen == set()
+    for e in dev:
+        assert e.intent in CATEGORY_CODES and e.lang in LANGUAGES, e.text
+        assert len(e.locations) <= 1, e.text
+        for span in e.locations:
+            first = span.text.split()[0].casefold()
+            assert first not in ATTACHING or RELATIONS.match(span.text.casefold()), e.text
 
 
 def _word_distance(a: list[str], b: list[str]) -> int:
