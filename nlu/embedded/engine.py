@@ -16,7 +16,7 @@ from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 import nlu.embedded.components  # registers the architecture and the lexicon; clear_caches
 from nlu.categories import CATEGORY_CODES, LANGUAGES
-from nlu.embedded import fast_tok2vec
+from nlu.embedded import fast_tok2vec, landmark_fallback
 from nlu.embedded import spans as spans_rules
 from nlu.embedded.rules import urgent_cues
 from nlu.embedded.train import LOCATION, URGENT, apply_temperature, labels_of
@@ -220,7 +220,7 @@ class EmbeddedEngine:
         if bounds is None and self.gazetteer_fallback:
             bounds = spans_rules.from_gazetteer(doc)
         if bounds is None and self.landmark_fallback:
-            bounds = spans_rules.from_landmark(doc)
+            bounds = landmark_fallback.from_landmark(doc)
         if bounds is None:
             return None
         span = doc[bounds[0] : bounds[1]]

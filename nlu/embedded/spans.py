@@ -15,10 +15,7 @@ most often on a few hundred examples:
   places it; vehicles, people and bare parts ("the back") are no place;
 - when the tagger finds nothing but the gazetteer knows a place in the message, that place
   (with its relation words and article) is the span;
-- when neither finds anything, an unnamed landmark is, where the convention makes it one:
-  after a preposition ("at [the barber shop]", "del [basurero]") or as a subject that is
-  itself the hazard ("[the underpass] is dark"), not an establishment reported for what it
-  does ("the bar serves minors"), a modifier ("the bar owner") or school as an institution.
+- when neither finds anything, an unnamed landmark may be (nlu/embedded/landmark_fallback.py).
 Token classes come from the lexicon component (`token.lemma_`: PLACE_B/PLACE_I/REL/DET/
 ATT/LM/NUM/O) and folded forms from `token.norm_`.
 """
@@ -35,7 +32,7 @@ _CONNECTORS = frozenset({"de", "del", "of", "a", "al", "to", "di", "the", "la", 
 _PAIR_HEADS = frozenset({"corner", "kaana", "esquina", "between", "entre", "betwiin"})
 _AND = frozenset({"and", "an", "ahn", "y", "&"})
 # Relation words that move the point and belong to the span when they precede it.
-_LEFT_RELATIONS = frozenset(
+LEFT_RELATIONS = frozenset(
     {
         "behind",
         "backa",
@@ -72,7 +69,7 @@ _LEFT_RELATIONS = frozenset(
     }
 )
 _UNDER_OVER = frozenset({"under", "unda", "onda", "over", "ova"})
-_RELATION_LINKS = frozenset({"of", "de", "del", "a", "al", "fram", "from", "in", "eena"})
+RELATION_LINKS = frozenset({"of", "de", "del", "a", "al", "fram", "from", "in", "eena"})
 # Relation words that move the point only with their link: "across from the park" does,
 # "overturned across the highway" does not.
 _LINKED_ONLY = frozenset({"across", "cross"})
@@ -170,7 +167,7 @@ def _clock(norms: list[str], i: int) -> bool:
 
 def _relation_before(norms: list[str], i: int) -> bool:
     """True when the word at `i` is a relation word that moves the point where it stands."""
-    if norms[i] not in _LEFT_RELATIONS or norms[i] in _LINKED_ONLY:
+    if norms[i] not in LEFT_RELATIONS or norms[i] in _LINKED_ONLY:
         return False
     return not (norms[i] in {"past", "pas"} and i >= 1 and norms[i - 1] in _MOTION_VERBS)
 
@@ -333,7 +330,7 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         end += 1
     # "la iglesia [adventista]", "el centro [de salud]", "la terminal [de buses]"
     if end < n and word_class(norms[end - 1]) == "LM":
-        if norms[end] in _LANDMARK_TAILS:
+        if norms[end] in LANDMARK_TAILS:
             end += 1
         elif end + 1 < n and norms[end] == "de" and norms[end + 1] in _ES_COMPOUND_TAILS:
             end += 2
@@ -379,9 +376,9 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         start += 1
     # 2c. "across the highway", "walk past the shop": motion, not a relation
     while (
-        end - start >= 2 and norms[start] in _LEFT_RELATIONS and not _relation_before(norms, start)
+        end - start >= 2 and norms[start] in LEFT_RELATIONS and not _relation_before(norms, start)
     ):
-        if norms[start] in _LINKED_ONLY and norms[start + 1] in _RELATION_LINKS:
+        if norms[start] in _LINKED_ONLY and norms[start + 1] in RELATION_LINKS:
             break
         start += 1
     start = _before_the_place(norms, classes, start)
@@ -433,8 +430,8 @@ def _before_the_place(norms: list[str], classes: list[str], start: int) -> int:
     i = start
     if (
         i >= 2
-        and norms[i - 1] in _RELATION_LINKS
-        and norms[i - 2] in _LEFT_RELATIONS
+        and norms[i - 1] in RELATION_LINKS
+        and norms[i - 2] in LEFT_RELATIONS
         # "went under in the river": a direction, then where
         and not (norms[i - 1] in {"in", "eena"} and norms[i - 2] in _UNDER_OVER)
     ):
@@ -479,13 +476,13 @@ def _scene_before_relation(doc: Doc, norms: list[str], classes: list[str], start
         return start
     k = start - 1
     # a house, a road, a lot only carry the place after them ("the road [behind the hospital]")
-    if word_class(norms[k]) != "LM" or norms[k] in _REPORTED_HEADS | _UNPLACED:
+    if word_class(norms[k]) != "LM" or norms[k] in _REPORTED_HEADS | UNPLACED:
         return start
     while k >= 1 and word_class(norms[k - 1]) == "LM":
         k -= 1
     if k >= 2 and word_class(norms[k - 1]) == "O" and word_class(norms[k - 2]) == "DET":
         k -= 1  # "the chinese shop"
-    if k < 1 or word_class(norms[k - 1]) != "DET" or norms[k - 1] not in _DEFINITE:
+    if k < 1 or word_class(norms[k - 1]) != "DET" or norms[k - 1] not in DEFINITE:
         return start
     first = k - 1
     return start if _is_subject(doc, norms, first) else first
@@ -522,7 +519,7 @@ def _subject_gives_way(doc: Doc, norms: list[str], classes: list[str], start: in
     elif norms[k] in _PLACED_BY:
         place = k + 1
     elif _relation_before(norms, k) or (
-        norms[k] in _LINKED_ONLY and norms[k + 1] in _RELATION_LINKS
+        norms[k] in _LINKED_ONLY and norms[k + 1] in RELATION_LINKS
     ):
         place = k
     else:
@@ -558,12 +555,12 @@ def _link_after(norms: list[str], j: int) -> int | None:
         return None
     if norms[j] == "in" and norms[j + 1] == "front":
         j += 1
-    if norms[j] in _NEAR or (norms[j] in _LEFT_RELATIONS and _relation_before(norms, j)):
+    if norms[j] in _NEAR or (norms[j] in LEFT_RELATIONS and _relation_before(norms, j)):
         j += 1
-        if j < n - 1 and norms[j] in _RELATION_LINKS | {"to"}:
+        if j < n - 1 and norms[j] in RELATION_LINKS | {"to"}:
             j += 1
         return j
-    if norms[j] in _LINKED_ONLY and norms[j + 1] in _RELATION_LINKS:
+    if norms[j] in _LINKED_ONLY and norms[j + 1] in RELATION_LINKS:
         return j + 2
     if norms[j] in _PLACED_BY:
         return j + 1
@@ -598,6 +595,12 @@ def _named_place_end(norms: list[str], classes: list[str], j: int) -> int | None
     return j
 
 
+# Links after a landmark's place to the named place that places it in turn.
+_TAIL_LINKS = frozenset(
+    {"de", "del", "in", "en", "eena", "by", "near", "nier", "on", "pan", "at"}
+)  # fmt: skip
+
+
 def _placing_phrase_after(norms: list[str], classes: list[str], start: int, end: int) -> int:
     """The end over "near the market", "frente al hospital", "del parque de benque" after
     a landmark, when a place phrase follows its link; else `end`."""
@@ -609,19 +612,7 @@ def _placing_phrase_after(norms: list[str], classes: list[str], start: int, end:
     if place_end is None or place_end - start > 12:
         return end
     # "del parque [de benque]": a named place that places the landmark comes along
-    if place_end < n - 1 and norms[place_end] in {
-        "de",
-        "del",
-        "in",
-        "en",
-        "eena",
-        "by",
-        "near",
-        "nier",
-        "on",
-        "pan",
-        "at",
-    }:
+    if place_end < n - 1 and norms[place_end] in _TAIL_LINKS:
         tail = place_end + 1
         if classes[tail] == "DET" and tail + 1 < n:
             tail += 1
@@ -730,7 +721,7 @@ def _drop_generic_head(norms: list[str], classes: list[str], start: int, end: in
         head in _GENERIC_HEADS
         and j < end - 1
         and classes[j] == "O"
-        and norms[j + 1] in (_LEFT_RELATIONS | _GENERIC_LINKS)
+        and norms[j + 1] in (LEFT_RELATIONS | _GENERIC_LINKS)
     ):
         j += 1  # "la casa azul atras de"
     if j >= end - 1:
@@ -738,7 +729,7 @@ def _drop_generic_head(norms: list[str], classes: list[str], start: int, end: in
     if head in _MOVERS and norms[j] in {"de", "del"}:
         return j + 1
     if head in _GENERIC_HEADS:
-        if norms[j] in _LEFT_RELATIONS:
+        if norms[j] in LEFT_RELATIONS:
             return j
         if norms[j] in _GENERIC_LINKS:
             return j + 1
@@ -774,7 +765,7 @@ _MOVERS = frozenset(
      "camion", "moto", "bike", "driver", "drivers", "chofer", "man", "woman", "people", "gente"}
 )  # fmt: skip
 # Words that alone locate nothing: "the road", "di whole street", "this area", "entre".
-_NOWHERE = _GENERIC_HEADS | _GENERIC_ROADS | _MOVERS | frozenset(
+NOWHERE = _GENERIC_HEADS | _GENERIC_ROADS | _MOVERS | frozenset(
     {"calle", "calles", "camino", "area", "bus", "neighbourhood", "neighborhood", "way", "path",
      "lote", "door", "doors", "wall", "whole", "this", "that", "dis", "dat", "all"}
 )  # fmt: skip
@@ -794,7 +785,7 @@ _PLACE_RELATIONS = (_PART_NOUNS | _PAIR_HEADS | _DISTANCE_UNITS) - {
 def _generic_only(norms: list[str], classes: list[str], start: int, end: int) -> bool:
     """Nothing but articles, relation words and generic nouns: no place anyone could find."""
     return all(
-        (classes[i] in {"DET", "REL", "ATT"} or norms[i] in _NOWHERE)
+        (classes[i] in {"DET", "REL", "ATT"} or norms[i] in NOWHERE)
         and norms[i] not in _PLACE_RELATIONS
         for i in range(start, end)
     )
@@ -853,25 +844,11 @@ def span_of(doc: Doc, bounds: tuple[int, int]) -> Span:
 
 
 # "the", "di", "el", "that": a landmark someone points at ("a bar", "los bares" are any).
-_DEFINITE = frozenset({"the", "di", "dah", "el", "la", "this", "that", "dis", "dat", "esa",
+DEFINITE = frozenset({"the", "di", "dah", "el", "la", "this", "that", "dis", "dat", "esa",
                        "ese", "este", "esta"})  # fmt: skip
-# Words after which a landmark is where something happens ("weed dealers at the court",
-# "drunks from the rum shop", "los borrachos de la cantina").
-_SCENE_BEFORE = frozenset(
-    {"at", "in", "inna", "eena", "ina", "da", "on", "pan", "en", "from", "fram", "frum", "de",
-     "outside", "inside", "afuera", "adentro", "by", "near", "nier", "round", "around", "roun",
-     "of", "lef", "leave", "leaving", "sale", "salen", "saliendo"}
-)  # fmt: skip
-# Establishments that are what a report is about ("the bar sells to kids"): as the subject
-# they are the reported thing, not its place.
-_ESTABLISHMENTS = frozenset(
-    {"bar", "bars", "club", "cantina", "shop", "store", "tienda", "disco", "discoteca",
-     "nightclub", "dancehall", "billar", "pool", "rum", "liquor", "licoreria", "restaurant",
-     "restaurante", "hotel", "motel", "farm", "finca", "company", "factory"}
-)  # fmt: skip
 # Landmark words that alone point nowhere a stranger could find: "la calle", "the village",
 # "the empty lot", "el edificio", "the farm", "di drain".
-_UNPLACED = _NOWHERE | frozenset(
+UNPLACED = NOWHERE | frozenset(
     {"calle", "calles", "aldea", "village", "villages", "terreno", "lot", "lots", "building",
      "bildin", "edificio", "drain", "drains", "alcantarilla", "semaforo", "police", "policia",
      "tree", "trees", "gate", "patio", "potrero", "pump", "farm", "finca", "warehouse",
@@ -879,91 +856,12 @@ _UNPLACED = _NOWHERE | frozenset(
      "two", "community", "neighbourhood", "barrio", "colonia", "town", "city", "ciudad",
      "drive", "avenue", "ave", "lane", "parade", "route", "ruta"}
 )  # fmt: skip
+
 # What finishes a landmark's name after it: "the old bank [building]", "la panaderia
 # [cerrada]", "el puente [peatonal]".
-_LANDMARK_TAILS = frozenset(
+LANDMARK_TAILS = frozenset(
     {"building", "bildin", "buildings", "cerrada", "cerrado", "abandonada", "abandonado",
      "viejo", "vieja", "peatonal", "principal", "central", "nuevo", "nueva", "quemada",
      "quemado", "catolica", "adventista", "metodista", "anglicana", "bautista", "evangelica",
      "nazarena", "menonita", "pentecostal", "publica", "publico", "municipal"}
 )  # fmt: skip
-# School as the institution one attends ("at school", "a la escuela") is no place.
-_SCHOOLS = frozenset({"school", "skool", "skul", "escuela", "colegio", "college", "university"})
-# Nouns a landmark only qualifies: "the bar owner", "the school bus", "di skool gyal dehn".
-_QUALIFIED = frozenset(
-    {"owner", "owners", "owna", "bus", "buses", "pikni", "gyal", "bwai", "girl", "girls",
-     "boy", "boys", "kid", "kids", "children", "worker", "workers", "teacher", "teachers",
-     "guard", "guards", "security", "fence", "gate", "student", "students", "night",
-     "nights", "time", "hours", "light", "lights", "lite", "lites"}
-)  # fmt: skip
-# Openers before a subject ("good morning the park has no lights").
-_OPENERS = frozenset(
-    {"hi", "hello", "good", "morning", "afternoon", "evening", "buenas", "buenos", "dias",
-     "tardes", "noches", "gud", "mawnin", "pls", "please"}
-)  # fmt: skip
-
-
-_OUTSIDE = frozenset({"outside", "afuera", "fuera", "front", "frente", "enfrente"})
-
-
-def _building_meant(norms: list[str], i: int) -> bool:
-    """True when a relation word before the article at `i` points at a building ("behind
-    the high school", "afuera de la escuela"; not the institution: "at school")."""
-    if i >= 1 and (norms[i - 1] in _LEFT_RELATIONS or norms[i - 1] in _OUTSIDE):
-        return True
-    return (
-        i >= 2
-        and norms[i - 1] in _RELATION_LINKS
-        and (norms[i - 2] in _LEFT_RELATIONS or norms[i - 2] in _OUTSIDE)
-    )
-
-
-def from_landmark(doc: Doc) -> tuple[int, int] | None:
-    """An unnamed landmark the tagger missed, where the data's convention makes it a span:
-    after a preposition it is the scene ("girls at [that club]", "del [basurero]"); as the
-    subject it is a place reported for itself ("[the underpass] is dark"), unless it is an
-    establishment reported for what it does ("the bar serves minors")."""
-    norms = [t.norm_ for t in doc]
-    n = len(doc)
-    for i in range(n):
-        contracted = norms[i] in {"del", "al"}
-        if norms[i] not in _DEFINITE and not contracted:
-            continue
-        j = i + 1
-        while (
-            j < n
-            and j - i <= 2
-            and word_class(norms[j]) == "O"
-            and doc[j].is_alpha
-            and norms[j] not in _NOWHERE | _QUALIFIED
-        ):
-            j += 1  # "the old bank building", "di ole bakery"
-        if j >= n or word_class(norms[j]) != "LM":
-            continue
-        end = j + 1
-        while end < n and word_class(norms[end]) == "LM" and end - i < 5:
-            end += 1
-        heads = set(norms[j:end])
-        if end < n and norms[end] in _LANDMARK_TAILS:
-            end += 1
-        if (
-            (heads & _SCHOOLS and not _building_meant(norms, i))
-            or heads <= _UNPLACED
-            or (end < n and norms[end] in _QUALIFIED)
-        ):
-            continue
-        before = norms[i - 1] if i >= 1 else ""
-        if contracted:
-            start = i + 1  # "los perros del [basurero]"
-            if i == 0 or before in _QUALIFIED:
-                continue
-        else:
-            scene = before in _SCENE_BEFORE or _building_meant(norms, i)
-            opening = all(norms[k] in _OPENERS or doc[k].is_punct for k in range(i))
-            if not scene and not (opening and not heads & _ESTABLISHMENTS):
-                continue
-            start = i
-        bounds = refine(doc, start, end)
-        if bounds is not None:
-            return bounds
-    return None

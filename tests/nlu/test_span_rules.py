@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 import nlu.embedded.components  # noqa: F401  (registers the lexicon)
-from nlu.embedded import spans
+from nlu.embedded import landmark_fallback, spans
 from nlu.embedded.store import place_phrases
 from nlu.training_data import load, split_dir
 
@@ -229,7 +229,7 @@ def test_a_reported_landmark_and_an_incident_at_one(
 )
 def test_the_landmark_fallback(nlp: Language, text: str, expected: str | None) -> None:
     doc = _doc(nlp, text)
-    bounds = spans.from_landmark(doc)
+    bounds = landmark_fallback.from_landmark(doc)
     assert (None if bounds is None else doc[bounds[0] : bounds[1]].text) == expected
 
 
