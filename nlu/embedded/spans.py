@@ -418,6 +418,7 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         _personal(norms, classes, start, end)
         or _origin(norms, start, end)
         or _generic_only(norms, classes, start, end)
+        or _about_a_person(norms, start)
     ):
         return None
     return start, end
@@ -788,6 +789,19 @@ def _generic_only(norms: list[str], classes: list[str], start: int, end: int) ->
         (classes[i] in {"DET", "REL", "ATT"} or norms[i] in NOWHERE)
         and norms[i] not in _PLACE_RELATIONS
         for i in range(start, end)
+    )
+
+
+# "behind me", "backa ahn": a relation to a person locates nothing.
+_PRONOUNS = frozenset(
+    {"me", "him", "ih", "her", "ahn", "us", "wi", "them", "dehn", "you", "yu", "unu", "ella",
+     "nosotros", "ellos"}
+)  # fmt: skip
+
+
+def _about_a_person(norms: list[str], start: int) -> bool:
+    return (
+        start + 1 < len(norms) and norms[start] in LEFT_RELATIONS and norms[start + 1] in _PRONOUNS
     )
 
 

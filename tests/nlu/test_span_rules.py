@@ -238,6 +238,7 @@ def test_the_landmark_fallback(nlp: Language, text: str, expected: str | None) -
     [
         ("a dead cow has been lying on the road for two days", "the road"),
         ("venden droga en la calle todas las noches", "la calle"),
+        ("this guy has been walking behind me since the bus stop", "behind me"),
         ("abandoned buildings everywhere in this area", "this area"),
         ("wan kyar di drive up an dung di street", "di street"),
     ],
