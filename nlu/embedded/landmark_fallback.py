@@ -19,6 +19,7 @@ from nlu.embedded.spans import (
     DEFINITE,
     LANDMARK_TAILS,
     LEFT_RELATIONS,
+    MOTION_PREPOSITIONS,
     NOWHERE,
     RELATION_LINKS,
     UNPLACED,
@@ -110,7 +111,11 @@ def from_landmark(doc: Doc) -> tuple[int, int] | None:
             if i == 0 or before in _QUALIFIED:
                 continue
         else:
-            scene = before in _SCENE_BEFORE or _building_meant(norms, i)
+            scene = (
+                before in _SCENE_BEFORE
+                or before in MOTION_PREPOSITIONS
+                or _building_meant(norms, i)
+            )
             opening = all(norms[k] in _OPENERS or doc[k].is_punct for k in range(i))
             if not scene and not (opening and not heads & _ESTABLISHMENTS):
                 continue

@@ -382,6 +382,11 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
             break
         start += 1
     start = _before_the_place(norms, classes, start)
+    # 4b. "la calle [del cementerio]": a Spanish road named by a landmark is one name
+    if start >= 2 and norms[start - 1] in {"de", "del"} and norms[start - 2] in _ROADS_ES:
+        start -= 2
+        if start >= 1 and word_class(norms[start - 1]) == "DET":
+            start -= 1
     # 5. "the road to armenia": a landmark noun linked to the predicted place comes along
     if (
         start >= 2
@@ -445,6 +450,15 @@ def _before_the_place(norms: list[str], classes: list[str], start: int) -> int:
     # 3b. "in front of": the whole relation ("front of the bank" alone is half of it)
     if start >= 1 and norms[start] == "front" and norms[start - 1] == "in":
         start -= 1
+    # "[cuadra del parque]" predicted without its count: "a media cuadra del parque"
+    if (
+        start >= 1
+        and norms[start] in _DISTANCE_UNITS
+        and (norms[start - 1] in _COUNT_WORDS or norms[start - 1].isdigit())
+    ):
+        start -= 1
+        if start >= 1 and norms[start - 1] == "a" and norms[start] in _COUNT_WORDS:
+            start -= 1
     # 3c. "two doors from the shop", "a una cuadra del mercado": the distance comes along
     if (
         start >= 3
@@ -829,13 +843,22 @@ def from_gazetteer(doc: Doc) -> tuple[int, int] | None:
         )
         # "salvapan", not "di market"; "se cayo" (it fell) is a verb, not the Cayo District
         proper = word_class(token.norm_) == "O" and (i == 0 or doc[i - 1].norm_ not in _CLITICS)
-        if not whole and not proper and (start == 0 or doc[start - 1].lemma_ not in _FILLER):
+        attached = start >= 1 and (
+            doc[start - 1].lemma_ in _FILLER or doc[start - 1].norm_ in MOTION_PREPOSITIONS
+        )
+        if not whole and not proper and not attached:
             continue  # the subject of the sentence ("the bar sells to kids"), not a place
         return refine(doc, start, end)
     return None
 
 
 _FILLER = frozenset({"ATT", "DET", "REL"})
+# Where someone is heading or coming from: "ran toward [las flores]", "since [the bus
+# terminal]".
+MOTION_PREPOSITIONS = frozenset(
+    {"since", "desde", "toward", "towards", "hacia", "into", "onto", "through", "thru",
+     "chru", "til", "till", "until", "hasta"}
+)  # fmt: skip
 _CLITICS = frozenset({"se", "me", "le", "te", "nos", "les", "lo"})
 
 

@@ -115,6 +115,8 @@ def test_a_possessive_beside_a_named_place_keeps_the_span(nlp: Language) -> None
         ("why is unitedville so dark at night", "unitedville"),
         # a landmark that is the sentence's subject, without a preposition, is no place
         ("the bar sells beer to kids", None),
+        # where someone is heading or coming from
+        ("a guy snatched my purse and ran toward las flores", "las flores"),
         # "se cayo" is a verb (it fell), not the Cayo District
         ("se cayo el poste y hay niños jugando", None),
     ],
@@ -186,6 +188,10 @@ def test_the_gazetteer_fallback(nlp: Language, text: str, expected: str | None) 
          "mountain view boulevard"),
         # an indefinite article starts the next phrase
         ("en camalote una tienda vende cerveza a menores", "camalote una tienda", "camalote"),
+        ("venden droga a media cuadra del parque", "cuadra del parque",
+         "a media cuadra del parque"),
+        ("de noche no se ve nada en la calle del cementerio", "cementerio",
+         "la calle del cementerio"),
         # a Spanish road is named by what follows it
         ("caballos sueltos en la carretera del colibri", "la carretera",
          "la carretera del colibri"),
