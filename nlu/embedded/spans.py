@@ -165,6 +165,16 @@ def _clock(norms: list[str], i: int) -> bool:
     return False
 
 
+def _distance_at(norms: list[str], k: int) -> bool:
+    """True when a distance starts at `k`: "two doors from", "una cuadra del"."""
+    return (
+        k + 2 < len(norms)
+        and (norms[k] in _COUNT_WORDS or norms[k].isdigit())
+        and norms[k + 1] in _DISTANCE_UNITS
+        and norms[k + 2] in _DISTANCE_LINKS
+    )
+
+
 def _relation_before(norms: list[str], i: int) -> bool:
     """True when the word at `i` is a relation word that moves the point where it stands."""
     if norms[i] not in LEFT_RELATIONS or norms[i] in _LINKED_ONLY:
@@ -460,12 +470,7 @@ def _before_the_place(norms: list[str], classes: list[str], start: int) -> int:
         if start >= 1 and norms[start - 1] == "a" and norms[start] in _COUNT_WORDS:
             start -= 1
     # 3c. "two doors from the shop", "a una cuadra del mercado": the distance comes along
-    if (
-        start >= 3
-        and norms[start - 1] in _DISTANCE_LINKS
-        and norms[start - 2] in _DISTANCE_UNITS
-        and (norms[start - 3] in _COUNT_WORDS or norms[start - 3].isdigit())
-    ):
+    if start >= 3 and _distance_at(norms, start - 3):
         start -= 3
         if (
             start >= 1
@@ -580,14 +585,7 @@ def _link_after(norms: list[str], j: int) -> int | None:
     if norms[j] in _PLACED_BY:
         return j + 1
     k = j + 1 if norms[j] == "a" else j
-    if (
-        k + 2 < n
-        and (norms[k] in _COUNT_WORDS or norms[k].isdigit())
-        and norms[k + 1] in _DISTANCE_UNITS
-        and norms[k + 2] in _DISTANCE_LINKS
-    ):
-        return k + 3
-    return None
+    return k + 3 if _distance_at(norms, k) else None
 
 
 def _named_place_end(norms: list[str], classes: list[str], j: int) -> int | None:
@@ -886,12 +884,12 @@ DEFINITE = frozenset({"the", "di", "dah", "el", "la", "this", "that", "dis", "da
 # Landmark words that alone point nowhere a stranger could find: "la calle", "the village",
 # "the empty lot", "el edificio", "the farm", "di drain".
 UNPLACED = NOWHERE | frozenset(
-    {"calle", "calles", "aldea", "village", "villages", "terreno", "lot", "lots", "building",
-     "bildin", "edificio", "drain", "drains", "alcantarilla", "semaforo", "police", "policia",
-     "tree", "trees", "gate", "patio", "potrero", "pump", "farm", "finca", "warehouse",
-     "bodega", "shed", "tank", "tanque", "street", "road", "rowd", "carretera", "highway",
-     "two", "community", "neighbourhood", "barrio", "colonia", "town", "city", "ciudad",
-     "drive", "avenue", "ave", "lane", "parade", "route", "ruta"}
+    {"aldea", "village", "villages", "terreno", "lots", "building", "bildin", "edificio",
+     "drain", "drains", "alcantarilla", "semaforo", "police", "policia", "tree", "trees",
+     "gate", "patio", "potrero", "pump", "farm", "finca", "warehouse", "bodega", "shed",
+     "tank", "tanque", "rowd", "carretera", "highway", "two", "community", "barrio",
+     "colonia", "town", "city", "ciudad", "drive", "avenue", "ave", "lane", "parade",
+     "route", "ruta"}
 )  # fmt: skip
 
 # What finishes a landmark's name after it: "the old bank [building]", "la panaderia
