@@ -111,10 +111,12 @@ class EmbeddedEngine:
         return cls.from_dir(model_dir, fast=fast)
 
     def clear_caches(self) -> None:
-        """Forget the places and word features seen so far (for benchmarks and tests)."""
+        """Forget the places, word features and token vectors seen so far (for benchmarks and
+        tests)."""
         self._place_of.cache_clear()
         self.gazetteer.clear_caches()
         nlu.embedded.components.clear_word_caches()
+        fast_tok2vec.clear_caches()
 
     # ----------------------------------------------------------------- parse
     def parse(self, text: str) -> ParseResult:

@@ -16,6 +16,7 @@ difference, leaves the pipeline as it was (and says so in the log). Training nev
 from __future__ import annotations
 
 import logging
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -34,12 +35,24 @@ _PROBES = (
     "ok",
 )
 _TOLERANCE = 1e-4
+# distinct tokens whose embedded vector is kept (64 float32 each: about 6 MB at most)
+_EMBED_CACHE_SIZE = 20000
+_ENCODERS: weakref.WeakSet[FastTok2Vec] = weakref.WeakSet()
+
+
+def clear_caches() -> None:
+    """Forget every FastTok2Vec's cached token vectors (for benchmarks and tests)."""
+    for encoder in list(_ENCODERS):
+        encoder.clear_cache()
 
 
 @dataclass(frozen=True, slots=True)
 class _Maxout:
-    WT: Any  # (nI, nO * nP), contiguous: numpy's BLAS is fastest on small inputs this way
-    b: Any  # (nO * nP,)
+    # (nI, nP * nO), contiguous (numpy's BLAS is fastest on small inputs this way), its
+    # columns piece by piece: piece p of every output is columns p*nO..(p+1)*nO, so the
+    # maximum over pieces is nP - 1 elementwise maxima of slices
+    WT: Any
+    b: Any  # (nP * nO,), in the same order
     nO: int
     nP: int
 
@@ -98,18 +111,28 @@ class FastTok2Vec:
         self.reduce_norm = norms[0]
         self.blocks = list(zip(maxouts[1:], norms[1:], strict=True))
         self.pad = pads[0]
+        self._cache: dict[tuple[int, ...], Any] = {}
+        _ENCODERS.add(self)
 
     @staticmethod
     def _maxout(node: Model[Any, Any]) -> _Maxout:
         nO, nP, nI = (node.get_dim(d) for d in ("nO", "nP", "nI"))
-        W = node.ops.reshape2f(node.get_param("W"), nO * nP, nI)
-        WT = numpy.ascontiguousarray(W.T)
-        return _Maxout(WT, node.ops.reshape1f(node.get_param("b"), nO * nP), nO, nP)
+        # thinc keeps W as (nO, nP, nI) and b as (nO, nP): reorder both piece-major
+        W = numpy.asarray(node.get_param("W")).reshape(nO, nP, nI).transpose(1, 0, 2)
+        WT = numpy.ascontiguousarray(W.reshape(nP * nO, nI).T)
+        b = numpy.ascontiguousarray(numpy.asarray(node.get_param("b")).reshape(nO, nP).T)
+        return _Maxout(WT, b.reshape(nP * nO), nO, nP)
 
-    def _apply_maxout(self, layer: _Maxout, X: Any) -> Any:
+    @staticmethod
+    def _apply_maxout(layer: _Maxout, X: Any) -> Any:
         Y = numpy.matmul(X, layer.WT)
         Y += layer.b
-        best, _ = self.ops.maxout(self.ops.reshape3f(Y, Y.shape[0], layer.nO, layer.nP))
+        nO = layer.nO
+        if layer.nP == 1:
+            return Y
+        best = numpy.maximum(Y[:, :nO], Y[:, nO : 2 * nO])
+        for piece in range(2, layer.nP):
+            numpy.maximum(best, Y[:, piece * nO : (piece + 1) * nO], out=best)
         return best
 
     @staticmethod
@@ -125,6 +148,39 @@ class FastTok2Vec:
         Y += layer.b
         return Y
 
+    def _embed(self, ids: Any) -> Any:
+        """Each token's vector before the window encoder: its hashed attributes' embeddings,
+        reduced to the encoder's width and normalised (a function of the token alone)."""
+        ops: Any = self.ops
+        vectors = [
+            ops.gather_add(
+                embed.E,
+                ops.hash(numpy.ascontiguousarray(ids[:, embed.column]), embed.seed)
+                % embed.E.shape[0],
+            )
+            for embed in self.embeddings
+        ]
+        return self._apply_norm(
+            self.reduce_norm, self._apply_maxout(self.reduce, numpy.hstack(vectors))
+        )
+
+    def _embedded(self, ids: Any) -> Any:
+        """`_embed`, each distinct token (its attribute ids) computed once while it is in
+        the cache: most words of a message ("the", "di", "light") have been seen before."""
+        keys = [tuple(row) for row in ids.tolist()]
+        rows = [self._cache.get(key) for key in keys]
+        missing = [i for i, row in enumerate(rows) if row is None]
+        if missing:
+            if len(self._cache) + len(missing) > _EMBED_CACHE_SIZE:
+                self._cache.clear()
+            computed = self._embed(ids[missing])
+            for j, i in enumerate(missing):
+                rows[i] = self._cache[keys[i]] = computed[j].copy()
+        return numpy.stack(rows)
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
+
     def __call__(self, docs: Sequence[Doc]) -> list[Any]:
         ops: Any = self.ops
         lengths = [len(doc) for doc in docs]
@@ -135,16 +191,7 @@ class FastTok2Vec:
         ids = numpy.concatenate(
             [doc.to_array(self.columns).reshape(len(doc), -1) for doc in docs if len(doc)]
         ).astype("uint64")
-        vectors = [
-            ops.gather_add(
-                embed.E,
-                ops.hash(numpy.ascontiguousarray(ids[:, embed.column]), embed.seed)
-                % embed.E.shape[0],
-            )
-            for embed in self.embeddings
-        ]
-        X = self._apply_maxout(self.reduce, numpy.hstack(vectors))
-        X = self._apply_norm(self.reduce_norm, X)
+        X = self._embedded(ids)
         # The encoder sees the messages as thinc's with_array(pad=...) lays them out: one
         # after the other, each between `pad` rows of zeros, which the window layers read.
         zeros = numpy.zeros((self.pad, width), dtype=X.dtype)
@@ -248,8 +295,10 @@ def install(nlp: Language, pipe: str = "ner") -> bool:
         docs = [_prepared(nlp, pipe, text) for text in _PROBES]
         names = [layer.name for layer in chain.layers]
         lower = tagger.model.get_ref("lower") if tagger.model.has_ref("lower") else None
-        if names[1:] == ["list2array", "linear"] and lower is not None and (
-            lower.name == "precomputable_affine"
+        if (
+            names[1:] == ["list2array", "linear"]
+            and lower is not None
+            and (lower.name == "precomputable_affine")
         ):
             encode = _Concatenated(fast)
             folded = _FoldedLower(chain.layers[2], lower)
