@@ -168,7 +168,7 @@ class FastTok2Vec:
         """`_embed`, each distinct token (its attribute ids) computed once while it is in
         the cache: most words of a message ("the", "di", "light") have been seen before."""
         keys = [tuple(row) for row in ids.tolist()]
-        rows = [self._cache.get(key) for key in keys]
+        rows: list[Any] = [self._cache.get(key) for key in keys]
         missing = [i for i, row in enumerate(rows) if row is None]
         if missing:
             if len(self._cache) + len(missing) > _EMBED_CACHE_SIZE:
