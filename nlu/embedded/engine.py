@@ -16,10 +16,10 @@ from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 import nlu.embedded.components  # registers the architecture and the lexicon; clear_caches
 from nlu.categories import CATEGORY_CODES, LANGUAGES
-from nlu.embedded import fast_tok2vec, landmark_fallback
+from nlu.embedded import fast_classifier, fast_tok2vec, landmark_fallback
 from nlu.embedded import spans as spans_rules
 from nlu.embedded.rules import urgent_cues
-from nlu.embedded.train import LOCATION, URGENT, apply_temperature, labels_of
+from nlu.embedded.train import LOCATION, TEXTCATS, URGENT, apply_temperature, labels_of
 from nlu.places.gazetteer import Gazetteer, get_gazetteer
 from nlu.text import clean, has_letters
 from nlu.types import LocationResult, ParseResult
@@ -57,10 +57,12 @@ class EmbeddedEngine:
         *,
         fast: bool = True,
     ) -> None:
-        # fast: serve the location tagger's token encoder through FastTok2Vec (the same
-        # vectors, faster); the pipeline is then for parsing only, not for saving.
+        # fast: serve the location tagger's token encoder through FastTok2Vec and each
+        # classifier through one layer (the same numbers, faster); the pipeline is then for
+        # parsing only, not for saving.
         self.nlp = nlp
         self.fast_tagger = fast and fast_tok2vec.install(nlp)
+        self.fast_classifiers = fast and fast_classifier.install(nlp, TEXTCATS)
         if self.fast_tagger:
             _one_blas_thread()
         self.meta = meta

@@ -292,7 +292,7 @@ def install(nlp: Language, pipe: str = "ner") -> bool:
         tagger: Any = nlp.get_pipe(pipe)
         chain = tagger.model.get_ref("tok2vec")
         fast = FastTok2Vec(chain.layers[0])
-        docs = [_prepared(nlp, pipe, text) for text in _PROBES]
+        docs = [prepared(nlp, pipe, text) for text in _PROBES]
         names = [layer.name for layer in chain.layers]
         lower = tagger.model.get_ref("lower") if tagger.model.has_ref("lower") else None
         if (
@@ -326,7 +326,7 @@ def _as_lower(folded: _FoldedLower, original: Model[Any, Any]) -> Model[Any, Any
     return _as_layer("fast_lower", folded, original, ("nF", "nO", "nP", "nI"), ("b",))
 
 
-def _prepared(nlp: Language, pipe: str, text: str) -> Doc:
+def prepared(nlp: Language, pipe: str, text: str) -> Doc:
     """The doc as the tagger receives it: tokenized and through the pipes before it."""
     doc = nlp.make_doc(text)
     for name, proc in nlp.pipeline:

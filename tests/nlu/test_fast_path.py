@@ -1,6 +1,7 @@
 """The embedded engine's serving shortcuts change nothing a citizen would see.
 
-The fast token encoder (nlu.embedded.fast_tok2vec) and the word and place caches make a
+The fast token encoder (nlu.embedded.fast_tok2vec), the one-layer classifiers
+(nlu.embedded.fast_classifier) and the word and place caches make a
 parse cheaper; every message must come out exactly as the plain spaCy pipeline parses it.
 """
 
@@ -34,8 +35,11 @@ def test_the_fast_encoder_is_in_use_and_parses_every_message_the_same(
 ) -> None:
     fast, plain = engines
     assert fast.fast_tagger and not plain.fast_tagger
+    assert fast.fast_classifiers and not plain.fast_classifiers
     names = [node.name for node in fast.nlp.get_pipe("ner").model.walk()]  # type: ignore[attr-defined]
-    assert "fast_tok2vec" in names
+    assert "fast_tok2vec" in names and "fast_lower" in names
+    for classifier in ("textcat", "urgency", "language"):
+        assert fast.nlp.get_pipe(classifier).model.name == "fast_classifier"  # type: ignore[attr-defined]
     differ = [text for text in MESSAGES if fast.parse(text) != plain.parse(text)]
     assert differ == []
 
@@ -47,7 +51,7 @@ def test_the_fast_encoder_gives_the_models_vectors_for_batches_and_empty_docs(
     original = plain.nlp.get_pipe("ner").model.get_ref("tok2vec").layers[0]  # type: ignore[attr-defined]
     encoder = fast_tok2vec.FastTok2Vec(original)
     texts = ["", *MESSAGES[:40], "", "ok"]
-    docs = [fast_tok2vec._prepared(plain.nlp, "ner", text) for text in texts]
+    docs = [fast_tok2vec.prepared(plain.nlp, "ner", text) for text in texts]
     expected = original.predict(docs)
     got = encoder(docs)
     assert [a.shape for a in got] == [a.shape for a in expected]
