@@ -104,6 +104,7 @@ class FastTok2Vec:
             or len(residuals) != depth
             or len(pads) != 1
             or any(w != 1 for w in windows)
+            or pads[0] < depth
             or sorted(e.column for e in self.embeddings) != list(range(len(self.columns)))
         ):
             raise ValueError("tok2vec layers are not the expected embed + window encoder")
@@ -181,6 +182,22 @@ class FastTok2Vec:
     def clear_cache(self) -> None:
         self._cache.clear()
 
+    def _encode_one(self, X: Any) -> Any:
+        """The window encoder on one message between its `pad` rows of zeros, computing
+        only the rows the message's vectors depend on: a block's output row reads the rows
+        next to it (window 1), so the last block needs the message's rows, the one before
+        one more row each side, and so on back to the zeros; each block's outer rows, which
+        nothing after it reads, are never computed. The same numbers as every padded row
+        (see __call__), in fewer rows."""
+        n = X.shape[0]
+        zeros = numpy.zeros((len(self.blocks), X.shape[1]), dtype=X.dtype)
+        X = numpy.concatenate((zeros, X, zeros))
+        for maxout, norm in self.blocks:
+            # thinc's seq2col(X, 1) on the rows that have both neighbours: [X[i-1], X[i], X[i+1]]
+            windows = numpy.concatenate((X[:-2], X[1:-1], X[2:]), axis=1)
+            X = X[1:-1] + self._apply_norm(norm, self._apply_maxout(maxout, windows))
+        return X[:n]
+
     def __call__(self, docs: Sequence[Doc]) -> list[Any]:
         ops: Any = self.ops
         lengths = [len(doc) for doc in docs]
@@ -192,6 +209,9 @@ class FastTok2Vec:
             [doc.to_array(self.columns).reshape(len(doc), -1) for doc in docs if len(doc)]
         ).astype("uint64")
         X = self._embedded(ids)
+        if len(present) == 1:  # one message, as the service parses them
+            encoded_one = self._encode_one(X)
+            return [encoded_one if n else ops.alloc2f(0, width) for n in lengths]
         # The encoder sees the messages as thinc's with_array(pad=...) lays them out: one
         # after the other, each between `pad` rows of zeros, which the window layers read.
         zeros = numpy.zeros((self.pad, width), dtype=X.dtype)
@@ -302,12 +322,19 @@ def install(nlp: Language, pipe: str = "ner") -> bool:
         ):
             encode = _Concatenated(fast)
             folded = _FoldedLower(chain.layers[2], lower)
-            same = _same(lower.predict(chain.predict(docs)), folded(encode(docs)))
+            # the probes together (a batch) and one by one (as the service parses them)
+            same = all(
+                _same(lower.predict(chain.predict(batch)), folded(encode(batch)))
+                for batch in [docs, *([doc] for doc in docs)]
+            )
             swaps = [(chain, _as_layer("fast_tok2vec", encode, chain))]
             swaps.append((lower, _as_lower(folded, lower)))
         else:
             original = chain.layers[0]
-            same = _same(original.predict(docs), fast(docs))
+            same = all(
+                _same(original.predict(batch), fast(batch))
+                for batch in [docs, *([doc] for doc in docs)]
+            )
             swaps = [(original, _as_layer("fast_tok2vec", fast, original))]
     except Exception as exc:  # an architecture this module does not know
         log.info("fast tok2vec not used: %s", exc)

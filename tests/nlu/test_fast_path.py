@@ -57,6 +57,11 @@ def test_the_fast_encoder_gives_the_models_vectors_for_batches_and_empty_docs(
     assert [a.shape for a in got] == [a.shape for a in expected]
     for a, b in zip(expected, got, strict=True):
         assert numpy.allclose(a, b, atol=1e-5)
+    for doc in docs[:12]:  # one message at a time: the encoder's shorter path
+        [alone] = encoder([doc])
+        [model_alone] = original.predict([doc])
+        assert alone.shape == model_alone.shape
+        assert numpy.allclose(alone, model_alone, atol=1e-5)
 
 
 def test_an_encoder_it_does_not_know_is_left_alone() -> None:
