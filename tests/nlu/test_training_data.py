@@ -88,12 +88,15 @@ def test_no_example_is_in_both_splits_or_twice_in_one(data: dict[str, list[NluEx
     assert overlap == set()
 
 
-def test_the_dev_split_is_apart_and_follows_the_convention(
-    data: dict[str, list[NluExample]],
+@pytest.mark.parametrize("dev_split", ["dev", "dev2"])
+def test_the_dev_splits_are_apart_and_follow_the_convention(
+    data: dict[str, list[NluExample]], dev_split: str
 ) -> None:
-    dev = load(split_dir("dev")).examples
+    dev = load(split_dir(dev_split)).examples
     assert len(dev) >= 200
+    others = [s for s in ("dev", "dev2") if s != dev_split]
     seen = {norm(e.text) for split in SPLITS for e in data[split]}
+    seen |= {norm(e.text) for other in others for e in load(split_dir(other)).examples}
     assert {norm(e.text) for e in dev} & seen == set()
     for e in dev:
         assert e.intent in CATEGORY_CODES and e.lang in LANGUAGES, e.text
