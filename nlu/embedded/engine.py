@@ -81,6 +81,7 @@ class EmbeddedEngine:
         self._place_of = lru_cache(maxsize=_PLACE_CACHE_SIZE)(self._lookup_place)
         self.span_rules = True
         self.gazetteer_fallback = True
+        self.road_name_fallback = True
         self.landmark_fallback = True
 
     @classmethod
@@ -223,6 +224,8 @@ class EmbeddedEngine:
                 break
         if bounds is None and self.gazetteer_fallback:
             bounds = spans_rules.from_gazetteer(doc)
+        if bounds is None and self.road_name_fallback:
+            bounds = spans_rules.from_road_name(doc)
         if bounds is None and self.landmark_fallback:
             bounds = landmark_fallback.from_landmark(doc)
         if bounds is None:

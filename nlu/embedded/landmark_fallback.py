@@ -56,7 +56,12 @@ _OPENERS = frozenset(
 )  # fmt: skip
 
 
-_OUTSIDE = frozenset({"outside", "afuera", "fuera", "front", "frente", "enfrente"})
+# Words that point at a building, not the institution ("near the school", "roun di skool";
+# but "at school", "fram skool", "a la escuela").
+_OUTSIDE = frozenset(
+    {"outside", "afuera", "fuera", "front", "frente", "enfrente", "around", "round", "roun",
+     "near", "nier", "nearby", "by", "cerca", "alrededor"}
+)  # fmt: skip
 
 
 def _building_meant(norms: list[str], i: int) -> bool:

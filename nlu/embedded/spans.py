@@ -315,9 +315,10 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         j = end + 1
         if j < n - 1 and classes[j] == "DET":
             j += 1
-        if j < n and classes[j] == "PLACE_B":
+        road = _road_name_end(doc, norms, j)
+        if j < n and (classes[j] == "PLACE_B" or road):
             place = j - 1 if classes[j - 1] == "DET" else j
-            j += 1
+            j = road or j + 1
             while j < n and classes[j] == "PLACE_I":
                 j += 1
             if _is_subject(doc, norms, start):
@@ -355,6 +356,19 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     # 1d. "the houses [behind salvapan]", "a yard in [roaring creek]": a generic noun that
     # only carries the place phrase after it is not part of the place
     start = _drop_generic_head(norms, classes, start, end)
+    # 1g. "no police patrol [ever] in salvapan": a word before an attaching preposition
+    # and the place after it is not part of the place
+    if (
+        end - start >= 3
+        and classes[start] == "O"
+        and word_class(norms[start]) == "O"
+        and doc[start].is_lower
+        and doc[start].is_alpha
+        and norms[start] not in _COUNT_WORDS | LEFT_RELATIONS | _LEADING_ATTACH | _CONNECTORS
+        and norms[start + 1] in _IN_LINKS
+        and classes[start + 2] in {"PLACE_B", "DET"}
+    ):
+        start += 1
     # 2. a leading attaching word is dropped ("in front of" keeps its "in"; Kriol says
     # "front a di bank", so "eena front a" loses its "eena")
     while (
@@ -409,16 +423,19 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         while k >= 1 and j - k < 2 and classes[k - 1] in {"O", "LM"} and doc[k - 1].is_alpha:
             k -= 1
         if k >= 1 and classes[k - 1] == "DET":
-            start = k - 1
+            first = k - 1
         elif j >= 1 and classes[j - 1] == "DET":
-            start = j - 1
+            first = j - 1
         else:
-            start = j
+            first = j
+        if norms[first] not in _INDEFINITE:  # "a bar in [santa elena]": no place of its own
+            start = first
     # 5b. "[the hardware store in] spanish lookout": the landmark the place locates (and
     # the relation before it: "[across from] the health centre in armenia")
     moved = _landmark_before(norms, classes, start)
     if moved != start:
         start = _before_the_place(norms, classes, moved)
+    start = _over_under_before(norms, classes, start)
     # 5c. "entre [la terminal] y el mercado": the pair is whole once its head is in
     end = _pair_after(norms, classes, start, end)
     # 5c'. "robbing [the gas station in front of the hospital]": where something happens,
@@ -469,6 +486,15 @@ def _before_the_place(norms: list[str], classes: list[str], start: int) -> int:
         start -= 1
         if start >= 1 and norms[start - 1] == "a" and norms[start] in _COUNT_WORDS:
             start -= 1
+    # "[dos cuadras de la iglesia]" predicted without its "a": "a dos cuadras de ..."
+    elif (
+        start >= 1
+        and start + 1 < len(norms)
+        and norms[start - 1] == "a"
+        and norms[start] in _COUNT_WORDS - _INDEFINITE
+        and norms[start + 1] in _DISTANCE_UNITS
+    ):
+        start -= 1
     # 3c. "two doors from the shop", "a una cuadra del mercado": the distance comes along
     if start >= 3 and _distance_at(norms, start - 3):
         start -= 3
@@ -484,6 +510,14 @@ def _before_the_place(norms: list[str], classes: list[str], start: int) -> int:
     # 4. "la esquina" not "esquina": the article belongs to the span
     if start >= 1 and classes[start - 1] == "DET" and classes[start] != "DET":
         start -= 1
+    return _over_under_before(norms, classes, start)
+
+
+def _over_under_before(norms: list[str], classes: list[str], start: int) -> int:
+    """4c. "[under] the tree by the market", "[over] the footbridge": over and under move
+    the point, so they join a span that opens with an article."""
+    if start >= 1 and norms[start - 1] in _UNDER_OVER and classes[start] == "DET":
+        return start - 1
     return start
 
 
@@ -638,17 +672,41 @@ def _placing_phrase_after(norms: list[str], classes: list[str], start: int, end:
 
 
 _ABBREVIATIONS = frozenset({"st", "sta", "sto", "ste", "mt", "ft"})
+_POSSESSIVE_S = frozenset({"'s", "’s"})
+
+
+def _saint_named_at(doc: Doc, norms: list[str], i: int) -> bool:
+    """True when the word at `i`, after "st", names a saint: a word (not a function word)
+    followed by a possessive or a landmark noun ("st michael's", "st joseph school")."""
+    n = len(norms)
+    return (
+        doc[i].is_alpha
+        and word_class(norms[i]) == "O"
+        and norms[i] not in _CUT | _CONNECTORS | _LEADING_ATTACH | _TIME | _STOP_AFTER
+        and i + 1 < n
+        and (norms[i + 1] in _POSSESSIVE_S or word_class(norms[i + 1]) == "LM")
+    )
 
 
 def _abbreviation_after(doc: Doc, norms: list[str], end: int) -> int:
-    """The end over ". Martin's school" after a span that stops on "St", else `end`."""
+    """The end over ". Martin's school" (or " michael's") after a span that stops on "St",
+    and over a possessive "'s" and the landmark nouns after it ("[st martin's] school"),
+    else `end`."""
     n = len(norms)
-    if not (end + 1 < n and norms[end - 1] in _ABBREVIATIONS and doc[end].text == "."):
+    if end < n and end >= 1 and norms[end] in _POSSESSIVE_S and doc[end - 1].is_alpha:
+        j = end + 1  # "behind [st martin]'s"
+        while j < n and word_class(norms[j]) == "LM" and j - end < 4:
+            j += 1
+        return j
+    if end < n and norms[end - 1] in _ABBREVIATIONS and _saint_named_at(doc, norms, end):
+        j = end + 1  # "two blocks from st [michael's]": a saint's name without its stop
+    elif end + 1 < n and norms[end - 1] in _ABBREVIATIONS and doc[end].text == ".":
+        if not doc[end + 1].is_alpha or norms[end + 1] in _CUT:
+            return end
+        j = end + 2
+    else:
         return end
-    if not doc[end + 1].is_alpha or norms[end + 1] in _CUT:
-        return end
-    j = end + 2
-    while j < n and (norms[j] in {"'s", "s"} or (doc[j].is_alpha and doc[j].is_title)):
+    while j < n and (norms[j] in _POSSESSIVE_S | {"s"} or (doc[j].is_alpha and doc[j].is_title)):
         j += 1  # "St. Martin's", "Sta. Elena"
     while j < n and word_class(norms[j]) == "LM" and j - end < 6:
         j += 1  # "school", "market"
@@ -712,6 +770,8 @@ def _landmark_before(norms: list[str], classes: list[str], start: int) -> int:
         first = k - 1
     else:
         return start
+    if norms[first] in _INDEFINITE:
+        return start  # "a bar in [santa elena]": an indefinite landmark is no place
     if first == 0 or norms[first - 1] in _SUBJECT_BEFORE:
         # "the old hotel on the highway is abandoned": the landmark is what is reported,
         # and only its place is the span
@@ -721,6 +781,9 @@ def _landmark_before(norms: list[str], classes: list[str], start: int) -> int:
 
 def _drop_generic_head(norms: list[str], classes: list[str], start: int, end: int) -> int:
     """The start after a leading generic noun and its link word, when a place follows."""
+    indefinite = _indefinite_head(norms, classes, start, end)
+    if indefinite != start:
+        return indefinite
     i = start
     if i < end and (classes[i] == "DET" or norms[i] in _COUNT_WORDS):
         i += 1
@@ -751,6 +814,26 @@ def _drop_generic_head(norms: list[str], classes: list[str], start: int, end: in
     elif head in _REPORTED_HEADS and norms[j] in _PLACING_LINKS:
         return j + 1  # "lamp [post by] the taxi stand", "the bridge at teakettle"
     return start
+
+
+def _indefinite_head(norms: list[str], classes: list[str], start: int, end: int) -> int:
+    """The start after "a bar in", "una construccion en", "wan shop eena": an indefinite
+    landmark is no place ("a bar"), the place after it is; else `start`."""
+    if norms[start] not in _INDEFINITE or start + 3 > end - 1:
+        return start
+    first = norms[start + 1]
+    if classes[start + 1] == "DET" or first in _COUNT_WORDS | _DISTANCE_UNITS:
+        return start  # "a la escuela" (a preposition), "a mile from", "a una cuadra"
+    for k in (start + 2, start + 3):
+        if k < end - 1 and norms[k] in _IN_LINKS:
+            if all(classes[m] in {"O", "LM"} for m in range(start + 1, k)):
+                return k + 1
+            return start
+    return start
+
+
+_INDEFINITE = frozenset({"a", "an", "wan", "un", "una"})
+_IN_LINKS = frozenset({"in", "inna", "eena", "ina", "en", "on", "pan", "at", "da"})
 
 
 # Links after which a reported thing's place follows: "the curve by [the clinic]".
@@ -848,6 +931,57 @@ def from_gazetteer(doc: Doc) -> tuple[int, int] | None:
             continue  # the subject of the sentence ("the bar sells to kids"), not a place
         return refine(doc, start, end)
     return None
+
+
+# What ends a street's name: "forest drive", "mahogany st", "hummingbird avenue".
+_ROAD_SUFFIXES = frozenset(
+    {"drive", "dr", "street", "st", "avenue", "ave", "boulevard", "blvd", "road", "rd",
+     "parade", "lane", "crescent"}
+)  # fmt: skip
+# Words before a street's name that place something on it ("on forest drive", "the whole
+# stretch of forest drive"); an article before it makes it generic ("the main road").
+_ON_A_STREET = frozenset(
+    {"on", "pan", "along", "of", "in", "eena", "inna", "en", "at", "da", "by", "near", "off",
+     "down", "up", "dung", "to", "from", "fram"}
+)  # fmt: skip
+
+
+def from_road_name(doc: Doc) -> tuple[int, int] | None:
+    """A street the gazetteer does not know, by the shape of its name: one or two plain words
+    and a street word, after a preposition ("on [forest drive]", "of [mahogany street]")."""
+    norms = [t.norm_ for t in doc]
+    for i in range(2, len(doc)):
+        if norms[i] not in _ROAD_SUFFIXES:
+            continue
+        k = i
+        while k > 0 and i - k < 2 and _name_word(doc, norms, k - 1):
+            k -= 1
+        if k == i or k == 0 or norms[k - 1] not in _ON_A_STREET:
+            continue
+        bounds = refine(doc, k, i + 1)
+        if bounds is not None:
+            return bounds
+    return None
+
+
+def _road_name_end(doc: Doc, norms: list[str], j: int) -> int:
+    """The end of a street name the gazetteer does not know starting at `j` ("burns
+    avenue", "forest drive"), else 0."""
+    k = j
+    while k < len(norms) and k - j < 2 and _name_word(doc, norms, k):
+        k += 1
+    return k + 1 if j < k < len(norms) and norms[k] in _ROAD_SUFFIXES else 0
+
+
+def _name_word(doc: Doc, norms: list[str], i: int) -> bool:
+    word = norms[i]
+    return (
+        doc[i].is_alpha
+        and len(word) >= 3
+        and doc[i].lemma_ == "O"
+        and word_class(word) == "O"
+        and word not in _CUT | _TIME | _STOP_AFTER | _PRONOUNS | _COUNT_WORDS | NOWHERE
+    )
 
 
 _FILLER = frozenset({"ATT", "DET", "REL"})

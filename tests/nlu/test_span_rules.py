@@ -320,3 +320,73 @@ def test_vehicles_people_and_bare_parts_are_no_place(
     nlp: Language, text: str, predicted: str
 ) -> None:
     assert _refined(nlp, text, predicted) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "predicted", "expected"),
+    [
+        # a saint's name after "st", with or without its full stop, and its possessive
+        ("power line down two blocks from st michael's sparking", "two blocks from st",
+         "two blocks from st michael's"),
+        ("the abandoned house behind st martin's is full of addicts", "behind st martin",
+         "behind st martin's"),
+        ("kids cross with no crossing guard by st joseph school", "st", "st joseph school"),
+        # an indefinite landmark is no place; the place after it is
+        ("a boy washing glasses at a bar in santa elena", "a bar in santa elena", "santa elena"),
+        ("se cayo una pared en una construccion en maya mopan", "una construccion en maya mopan",
+         "maya mopan"),
+        ("wan shop eena duck run sell rum to pikni", "wan shop eena duck run", "duck run"),
+        # a word the tagger took in before "in" and the place
+        ("no police patrol ever in salvapan after dark", "ever in salvapan", "salvapan"),
+        # under and over move the point, also before a landmark placed by another
+        ("men drink all day under the tree by the market", "the tree by the market",
+         "under the tree by the market"),
+        # "a dos cuadras de": the "a" is part of the distance
+        ("esta oscuro a dos cuadras de la iglesia", "dos cuadras de la iglesia",
+         "a dos cuadras de la iglesia"),
+        # a landmark placed by a street the gazetteer does not know is one pointer
+        ("tief deh eena di chiney shop pan burns avenue rite now", "di chiney shop",
+         "di chiney shop pan burns avenue"),
+    ],
+)  # fmt: skip
+def test_saints_indefinites_over_under_and_unknown_streets(
+    nlp: Language, text: str, predicted: str, expected: str
+) -> None:
+    assert _refined(nlp, text, predicted) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the whole stretch of forest drive is dark after 7", "forest drive"),
+        ("half built house on mahogany street nobody finish it", "mahogany street"),
+        ("dem bwai race pan cedar crescent evry nite", "cedar crescent"),
+        # an article makes it generic; a verb "drive" is no street
+        ("the main road is so dark", None),
+        ("they go too fast when they drive", None),
+        ("the road is full of holes", None),
+    ],
+)
+def test_the_road_name_fallback(nlp: Language, text: str, expected: str | None) -> None:
+    doc = _doc(nlp, text)
+    bounds = spans.from_road_name(doc)
+    assert (None if bounds is None else doc[bounds[0] : bounds[1]].text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # words that point at the school building, not the institution
+        ("smadi fi chap di high grass roun di skool", "di skool"),
+        ("the bush near the school is full of snakes", "the school"),
+        ("hay perros bravos cerca de la escuela", "la escuela"),
+        # the institution
+        ("the kids walk home from school in the dark", None),
+    ],
+)
+def test_the_school_building_and_the_institution(
+    nlp: Language, text: str, expected: str | None
+) -> None:
+    doc = _doc(nlp, text)
+    bounds = landmark_fallback.from_landmark(doc)
+    assert (None if bounds is None else doc[bounds[0] : bounds[1]].text) == expected
