@@ -83,7 +83,7 @@ _MOTION_VERBS = frozenset(
 )  # fmt: skip
 # Words that only attach a place to the sentence: never the first word of a span.
 _LEADING_ATTACH = frozenset(
-    {"on", "in", "at", "by", "near", "pan", "eena", "inna", "en", "por", "cerca", "around",
+    {"on", "in", "at", "by", "near", "pan", "eena", "inna", "en", "por", "cerca", "around", "junto",
      "from", "fram", "frum", "to", "outside", "along", "roun", "inside", "adentro", "dentro",
      "afuera", "fuera"}
 )  # fmt: skip
@@ -122,9 +122,10 @@ _TIME = frozenset(
 # "two doors from the shop", "a una cuadra del mercado": a distance that moves the point.
 _DISTANCE_UNITS = frozenset(
     {"door", "doors", "block", "blocks", "cuadra", "cuadras", "mile", "miles", "minute",
-     "minutes", "metros", "meters", "milla", "millas", "km", "kilometros", "yards"}
+     "minutes", "metros", "meters", "milla", "millas", "km", "kilometros", "yards", "houses",
+     "lots"}
 )  # fmt: skip
-_DISTANCE_LINKS = frozenset({"from", "fram", "frum", "of", "de", "del", "away"})
+_DISTANCE_LINKS = frozenset({"from", "fram", "frum", "of", "de", "del", "away", "down", "up"})
 _COUNT_WORDS = frozenset(
     {"a", "an", "one", "wan", "two", "tu", "three", "tree", "few", "couple", "un", "una", "media",
      "dos", "tres", "cuatro", "some", "sum"}
@@ -172,6 +173,8 @@ def _distance_at(norms: list[str], k: int) -> bool:
         and (norms[k] in _COUNT_WORDS or norms[k].isdigit())
         and norms[k + 1] in _DISTANCE_UNITS
         and norms[k + 2] in _DISTANCE_LINKS
+        # "two houses from", not "three houses of [salvapan]" (houses, not a distance)
+        and not (norms[k + 1] in {"houses", "lots"} and norms[k + 2] in {"of", "de", "del"})
     )
 
 
@@ -271,6 +274,7 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         )
         if (
             norms[i] in _CUT
+            or (norms[i] in _INTO and classes[i - 1] in {"PLACE_B", "PLACE_I"})
             or (norms[i] in _TIME and not landmark_follows)
             or _clock(norms, i)
             or new_phrase
@@ -304,8 +308,21 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     while end > start and (
         norms[end - 1] in _CONNECTORS
         or norms[end - 1] in _AND
+        or norms[end - 1] in _WITH
         or classes[end - 1] in {"ATT", "DET"}
         or doc[end - 1].is_punct
+    ):
+        end -= 1
+    # "backa di market [tree] time", "[tu] bwai": Kriol three and two count what follows
+    if (
+        end - start >= 2
+        and end < n
+        and norms[end - 1] in {"tree", "tu", "two", "three"}
+        and classes[end - 1] not in {"PLACE_B", "PLACE_I"}
+        and word_class(norms[end - 2]) == "LM"
+        and doc[end].is_alpha
+        and word_class(norms[end]) == "O"
+        and norms[end] not in _CONNECTORS | _LEADING_ATTACH | _CUT | _STOP_AFTER
     ):
         end -= 1
     # 1b. "robbers in the gas station on the western highway": a landmark placed by a
@@ -356,18 +373,9 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     # 1d. "the houses [behind salvapan]", "a yard in [roaring creek]": a generic noun that
     # only carries the place phrase after it is not part of the place
     start = _drop_generic_head(norms, classes, start, end)
-    # 1g. "no police patrol [ever] in salvapan": a word before an attaching preposition
-    # and the place after it is not part of the place
-    if (
-        end - start >= 3
-        and classes[start] == "O"
-        and word_class(norms[start]) == "O"
-        and doc[start].is_lower
-        and doc[start].is_alpha
-        and norms[start] not in _COUNT_WORDS | LEFT_RELATIONS | _LEADING_ATTACH | _CONNECTORS
-        and norms[start + 1] in _IN_LINKS
-        and classes[start + 2] in {"PLACE_B", "DET"}
-    ):
+    # 1g. "no police patrol [ever] in salvapan", "set up [up] at the court": a word before
+    # an attaching preposition and the place after it is not part of the place
+    if end - start >= 3 and _stray_before_attach(doc, norms, classes, start):
         start += 1
     # 2. a leading attaching word is dropped ("in front of" keeps its "in"; Kriol says
     # "front a di bank", so "eena front a" loses its "eena")
@@ -386,6 +394,8 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         start += 1
         if start < end - 1 and norms[start] in {"de", "del", "of"}:
             start += 1  # "adentro de", "cerca del", "outside of"
+        elif start < end - 1 and norms[start - 1] == "junto" and norms[start] in {"a", "al"}:
+            start += 1  # "junto al mercado"
     # 2b. "[roams] the park", "[race] front a di skool", "[up] maya mopan": a verb or
     # particle the tagger took in before the place phrase is dropped
     if end - start >= 2 and (
@@ -454,6 +464,21 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     ):
         return None
     return start, end
+
+
+def _stray_before_attach(doc: Doc, norms: list[str], classes: list[str], start: int) -> bool:
+    """True when the span's first word is a particle ("up at") or a stray lower-case word
+    ("ever in salvapan") before an attaching preposition and a place."""
+    if norms[start + 1] not in _IN_LINKS:
+        return False
+    return norms[start] in _PARTICLES or (
+        classes[start] == "O"
+        and word_class(norms[start]) == "O"
+        and doc[start].is_lower
+        and doc[start].is_alpha
+        and norms[start] not in _COUNT_WORDS | LEFT_RELATIONS | _LEADING_ATTACH | _CONNECTORS
+        and classes[start + 2] in {"PLACE_B", "DET"}
+    )
 
 
 def _before_the_place(norms: list[str], classes: list[str], start: int) -> int:
@@ -802,14 +827,16 @@ def _drop_generic_head(norms: list[str], classes: list[str], start: int, end: in
         j += 1  # "la casa azul atras de"
     if j >= end - 1:
         return start
-    if head in _MOVERS and norms[j] in {"de", "del"}:
-        return j + 1
+    if head in _MOVERS and norms[j] in {"de", "del", "to", "fram", "from", "frum"}:
+        return j + 1  # "el bus de [corozal]", "the bus to [san ignacio]"
+    if head == "back" and norms[j] in _PLACING_LINKS:
+        return j + 1  # "shot in the back near [the bridge]": a body's back is no place
     if head in _GENERIC_HEADS:
         if norms[j] in LEFT_RELATIONS:
             return j
         if norms[j] in _GENERIC_LINKS:
             return j + 1
-    elif head in _GENERIC_ROADS and norms[j] in {"in", "eena", "en"}:
+    elif head in _GENERIC_ROADS and norms[j] in {"in", "eena", "en", "into"}:
         return j + 1
     elif head in _REPORTED_HEADS and norms[j] in _PLACING_LINKS:
         return j + 1  # "lamp [post by] the taxi stand", "the bridge at teakettle"
@@ -825,7 +852,7 @@ def _indefinite_head(norms: list[str], classes: list[str], start: int, end: int)
     if classes[start + 1] == "DET" or first in _COUNT_WORDS | _DISTANCE_UNITS:
         return start  # "a la escuela" (a preposition), "a mile from", "a una cuadra"
     for k in (start + 2, start + 3):
-        if k < end - 1 and norms[k] in _IN_LINKS:
+        if k < end - 1 and norms[k] in _INDEFINITE_LINKS:
             if all(classes[m] in {"O", "LM"} for m in range(start + 1, k)):
                 return k + 1
             return start
@@ -834,6 +861,12 @@ def _indefinite_head(norms: list[str], classes: list[str], start: int, end: int)
 
 _INDEFINITE = frozenset({"a", "an", "wan", "un", "una"})
 _IN_LINKS = frozenset({"in", "inna", "eena", "ina", "en", "on", "pan", "at", "da"})
+# what an indefinite landmark is "of": "una finca de [san antonio]"
+_INDEFINITE_LINKS = _IN_LINKS | {"de", "del"}
+_INTO = frozenset({"into", "onto"})
+_WITH = frozenset({"with", "wid", "con", "sin", "without"})
+# Particles of a verb before "at"/"in": "set up at", "hang out in", "dung eena".
+_PARTICLES = frozenset({"up", "down", "dung", "out", "back", "round", "over"})
 
 
 # Links after which a reported thing's place follows: "the curve by [the clinic]".

@@ -344,6 +344,27 @@ def test_vehicles_people_and_bare_parts_are_no_place(
         # "a dos cuadras de": the "a" is part of the distance
         ("esta oscuro a dos cuadras de la iglesia", "dos cuadras de la iglesia",
          "a dos cuadras de la iglesia"),
+        # Kriol "tree" (three) after a landmark counts what follows; a tree stays a tree
+        ("ah hear gunshat backa di market tree time las nite", "backa di market tree",
+         "backa di market"),
+        ("the bulb by the big mango tree blow out", "the big mango tree", "the big mango tree"),
+        # a particle, "into", "with", a body's back, a vehicle: none is part of the place
+        ("weed dealers set up at the basketball court", "up at the basketball court",
+         "the basketball court"),
+        ("a pickup went off the bridge at roaring creek into the river",
+         "the bridge at roaring creek into the river", "the bridge at roaring creek"),
+        ("los ladrones estan adentro de la tienda china de corozal con el dueño",
+         "la tienda china de corozal con", "la tienda china de corozal"),
+        ("they shot a guy in the back near the bridge", "the back near the bridge", "the bridge"),
+        ("im on the bus to san ignacio and a man keep touching me", "the bus to san ignacio",
+         "san ignacio"),
+        ("el terreno junto al mercado esta lleno de monte", "junto al mercado", "mercado"),
+        ("no lights on the road into las flores", "the road into las flores", "las flores"),
+        ("en una finca de san antonio no les pagan", "una finca de san antonio", "san antonio"),
+        # houses count a distance from a place, not houses of a place
+        ("a man beat his wife two houses from the church", "the church",
+         "two houses from the church"),
+        ("robaron en tres casas de salvapan", "tres casas de salvapan", "salvapan"),
         # a landmark placed by a street the gazetteer does not know is one pointer
         ("tief deh eena di chiney shop pan burns avenue rite now", "di chiney shop",
          "di chiney shop pan burns avenue"),
