@@ -22,6 +22,7 @@ from nlu.embedded.spans import (
     MOTION_PREPOSITIONS,
     NOWHERE,
     RELATION_LINKS,
+    SCHOOLS,
     UNPLACED,
     refine,
 )
@@ -40,8 +41,6 @@ _ESTABLISHMENTS = frozenset(
      "nightclub", "dancehall", "billar", "pool", "rum", "liquor", "licoreria", "restaurant",
      "restaurante", "hotel", "motel", "farm", "finca", "company", "factory"}
 )  # fmt: skip
-# School as the institution one attends ("at school", "a la escuela") is no place.
-_SCHOOLS = frozenset({"school", "skool", "skul", "escuela", "colegio", "college", "university"})
 # Nouns a landmark only qualifies: "the bar owner", "the school bus", "di skool gyal dehn".
 _QUALIFIED = frozenset(
     {"owner", "owners", "owna", "bus", "buses", "pikni", "gyal", "bwai", "girl", "girls",
@@ -105,7 +104,7 @@ def from_landmark(doc: Doc) -> tuple[int, int] | None:
         if end < n and norms[end] in LANDMARK_TAILS:
             end += 1
         if (
-            (heads & _SCHOOLS and not _building_meant(norms, i))
+            (heads & SCHOOLS and not _building_meant(norms, i))
             or heads <= UNPLACED
             or (end < n and norms[end] in _QUALIFIED)
         ):

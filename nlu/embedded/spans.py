@@ -461,6 +461,9 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         or _origin(norms, start, end)
         or _generic_only(norms, classes, start, end)
         or _about_a_person(norms, start)
+        or _school_attended(norms, start, end)
+        # "no entiendo como se usa": a verb after a clitic, not the USA
+        or (end - start == 1 and start >= 1 and norms[start - 1] in _CLITICS)
     ):
         return None
     return start, end
@@ -914,9 +917,39 @@ _PLACE_RELATIONS = (_PART_NOUNS | _PAIR_HEADS | _DISTANCE_UNITS) - {
 def _generic_only(norms: list[str], classes: list[str], start: int, end: int) -> bool:
     """Nothing but articles, relation words and generic nouns: no place anyone could find."""
     return all(
-        (classes[i] in {"DET", "REL", "ATT"} or norms[i] in NOWHERE)
+        (classes[i] in {"DET", "REL", "ATT"} or norms[i] in NOWHERE | _NO_LANDMARK)
         and norms[i] not in _PLACE_RELATIONS
         for i in range(start, end)
+    )
+
+
+# Nouns that name no landmark a stranger could find, alone with an article: "the village",
+# "the farm", "di drain", "el terreno", "di place" (the convention's own examples).
+_NO_LANDMARK = frozenset(
+    {"village", "villages", "aldea", "farm", "finca", "drain", "drains", "alcantarilla",
+     "terreno", "potrero", "community", "town", "city", "ciudad", "gate", "place", "patio"}
+)  # fmt: skip
+# School as the institution one attends ("no la manda a la escuela", "walk to school") is
+# no place; the building is ("outside the school", "robaron a la escuela").
+SCHOOLS = frozenset({"school", "skool", "skul", "escuela", "colegio", "college", "university"})
+# Going to school: "no va a la escuela", "caminen solos a la escuela".
+_GO_VERBS = frozenset(
+    {"va", "van", "ir", "iba", "iban", "fue", "fueron", "vaya", "vayan", "voy", "vamos",
+     "manda", "mandan", "mandar", "lleva", "llevan", "llevar", "camina", "caminan", "caminen",
+     "caminar", "regresa", "regresan", "vuelve", "vuelven"}
+)  # fmt: skip
+
+
+def _school_attended(norms: list[str], start: int, end: int) -> bool:
+    """True for "[la escuela]" after a verb of going and "a": the institution attended."""
+    first = start + 1 if word_class(norms[start]) == "DET" else start
+    return (
+        end - first == 1
+        and norms[first] in SCHOOLS
+        and start >= 2
+        and norms[start - 1] in {"a", "al"}
+        # "caminen solos a la escuela": one word may stand between
+        and any(norms[k] in _GO_VERBS for k in range(max(0, start - 3), start - 1))
     )
 
 

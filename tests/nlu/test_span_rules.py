@@ -411,3 +411,40 @@ def test_the_school_building_and_the_institution(
     doc = _doc(nlp, text)
     bounds = landmark_fallback.from_landmark(doc)
     assert (None if bounds is None else doc[bounds[0] : bounds[1]].text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "predicted"),
+    [
+        # words that name no landmark a stranger could find (the convention's examples)
+        ("a woman is selling babies from the village", "the village"),
+        ("the boss at the farm took their passports", "the farm"),
+        ("tree roots blocking the drain and the path", "the drain"),
+        ("nadie chapea el terreno de al lado", "el terreno"),
+        # school as the institution one goes to or comes from
+        ("ya no es seguro que los niños caminen solos a la escuela", "la escuela"),
+        ("hay un niño que trabaja en la finca y no va a la escuela", "la escuela"),
+        # a verb after a Spanish clitic is no country
+        ("no entiendo como se usa", "usa"),
+    ],
+)
+def test_generic_nouns_the_school_attended_and_verbs_are_no_place(
+    nlp: Language, text: str, predicted: str
+) -> None:
+    assert _refined(nlp, text, predicted) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "predicted", "expected"),
+    [
+        ("le dispararon a un muchacho en la colonia", "la colonia", "la colonia"),
+        ("dogs living in la escuela bite kids", "la escuela", "la escuela"),
+        ("se metieron a robar a la escuela anoche", "la escuela", "la escuela"),
+        ("a man follows my daughter from the school every afternoon", "the school", "the school"),
+        ("the bush outside the school is full of snakes", "the school", "the school"),
+    ],
+)
+def test_the_neighbourhood_and_the_school_building_stay_places(
+    nlp: Language, text: str, predicted: str, expected: str
+) -> None:
+    assert _refined(nlp, text, predicted) == expected
