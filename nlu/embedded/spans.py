@@ -356,6 +356,18 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     # name or a landmark finishes it
     if end < n and norms[end] in _NAME_ENDINGS and classes[end - 1] != "ATT":
         end += 1
+    # "kaana a [di primary] skool", "[the old] bank": an article and a word before a
+    # landmark noun are its start, not the whole
+    if (
+        end < n
+        and end - start >= 2
+        and word_class(norms[end - 2]) == "DET"
+        and classes[end - 1] == "O"
+        and doc[end - 1].is_alpha
+        and word_class(norms[end]) == "LM"
+        and norms[end] not in _REPORTED_HEADS | _COUNT_WORDS
+    ):
+        end += 1
     # "la iglesia [adventista]", "el centro [de salud]", "la terminal [de buses]"
     if end < n and word_class(norms[end - 1]) == "LM":
         if norms[end] in LANDMARK_TAILS:
@@ -524,6 +536,7 @@ def _before_the_place(norms: list[str], classes: list[str], start: int) -> int:
     ):
         start -= 1
     # 3c. "two doors from the shop", "a una cuadra del mercado": the distance comes along
+    # ("two houses down from": with its direction)
     if start >= 3 and _distance_at(norms, start - 3):
         start -= 3
         if (
@@ -532,9 +545,24 @@ def _before_the_place(norms: list[str], classes: list[str], start: int) -> int:
             and norms[start] in {"una", "un", "dos", "tres", "media"}
         ):
             start -= 1
+    elif (
+        start >= 4
+        and norms[start - 1] in {"from", "fram", "frum"}
+        and norms[start - 2] in {"down", "up", "dung"}
+        and _distance_at(norms, start - 4)
+    ):
+        start -= 4
     # 3d. "up the road from the junction", "the end of bliss parade": a stretch of road or
     # a part of the place comes along
     start = _stretch_before(norms, classes, start)
+    # "next to [st michaels] school": a saint's name keeps its "st"
+    if (
+        start >= 1
+        and norms[start - 1] in {"st", "sta", "sto", "ste"}
+        and classes[start] == "O"
+        and word_class(norms[start]) == "O"
+    ):
+        start -= 1
     # 4. "la esquina" not "esquina": the article belongs to the span
     if start >= 1 and classes[start - 1] == "DET" and classes[start] != "DET":
         start -= 1
@@ -743,7 +771,7 @@ def _abbreviation_after(doc: Doc, norms: list[str], end: int) -> int:
 
 # What a Spanish landmark is "de": "el centro de salud", "la estacion de policia".
 _ES_COMPOUND_TAILS = frozenset(
-    {"salud", "buses", "bus", "futbol", "policia", "bomberos", "basket", "basketball",
+    {"salud", "buses", "bus", "futbol", "policia", "bomberos", "basket", "basketball", "licor",
      "juegos", "gobierno", "taxis", "gasolina", "abarrotes"}
 )  # fmt: skip
 _ROADS_ES = frozenset({"calle", "carretera", "camino", "callejon", "avenida"})

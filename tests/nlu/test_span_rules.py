@@ -365,6 +365,15 @@ def test_vehicles_people_and_bare_parts_are_no_place(
         ("a man beat his wife two houses from the church", "the church",
          "two houses from the church"),
         ("robaron en tres casas de salvapan", "tres casas de salvapan", "salvapan"),
+        # an article and an adjective are a landmark's start, not the whole
+        ("wan man expose ihself kaana a di primary skool", "kaana a di primary",
+         "kaana a di primary skool"),
+        ("los borrachos de la tienda de licor duermen afuera", "la tienda", "la tienda de licor"),
+        # a saint's "st" and a distance with its direction come along
+        ("the empty lot next to st michaels school is full of bush", "michaels school",
+         "st michaels school"),
+        ("a guy exposes himself two houses down from the health centre", "the health centre",
+         "two houses down from the health centre"),
         # a landmark placed by a street the gazetteer does not know is one pointer
         ("tief deh eena di chiney shop pan burns avenue rite now", "di chiney shop",
          "di chiney shop pan burns avenue"),
