@@ -22,16 +22,10 @@ from spacy.tokens import Doc
 from thinc.api import Model
 
 from nlu.embedded.components import extract_char_ngrams
-from nlu.embedded.fast_tok2vec import prepared
+from nlu.embedded.fast_tok2vec import PROBES, prepared
 
 log = logging.getLogger(__name__)
 
-_PROBES = (
-    "di lite pos da mi kaana noh di wok",
-    "hay unos hombres vendiendo droga cerca del mercado",
-    "Street light out on Ring Road by the BTL office, 3 weeks now!!",
-    "ok",
-)
 _TOLERANCE = 1e-6
 
 
@@ -84,7 +78,7 @@ def _one(nlp: Language, name: str) -> bool:
     ):
         raise ValueError(f"{name}: not a CharNgramBOW classifier")
     fast = _Classifier(linears[0])
-    docs = [prepared(nlp, name, text) for text in _PROBES]
+    docs = [prepared(nlp, name, text) for text in PROBES]
     expected = model.predict(docs)
     for doc in docs:  # the features each doc kept: computed again by the fast layer
         doc.user_data.clear()

@@ -28,7 +28,8 @@ from thinc.api import Model
 
 log = logging.getLogger(__name__)
 
-_PROBES = (
+# Messages the fast paths are checked on at load (nlu/embedded/fast_classifier.py too).
+PROBES = (
     "di lite pos da mi kaana noh di wok",
     "hay unos hombres vendiendo droga cerca del mercado",
     "Street light out on Ring Road by the BTL office, 3 weeks now!!",
@@ -312,7 +313,7 @@ def install(nlp: Language, pipe: str = "ner") -> bool:
         tagger: Any = nlp.get_pipe(pipe)
         chain = tagger.model.get_ref("tok2vec")
         fast = FastTok2Vec(chain.layers[0])
-        docs = [prepared(nlp, pipe, text) for text in _PROBES]
+        docs = [prepared(nlp, pipe, text) for text in PROBES]
         names = [layer.name for layer in chain.layers]
         lower = tagger.model.get_ref("lower") if tagger.model.has_ref("lower") else None
         if (
