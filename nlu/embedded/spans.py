@@ -332,7 +332,7 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         j = end + 1
         if j < n - 1 and classes[j] == "DET":
             j += 1
-        road = _road_name_end(doc, norms, j)
+        road = _road_name_end(doc, norms, j) or _mile_marker_end(norms, j)
         if j < n and (classes[j] == "PLACE_B" or road):
             place = j - 1 if classes[j - 1] == "DET" else j
             j = road or j + 1
@@ -581,7 +581,9 @@ def _scene_before_relation(doc: Doc, norms: list[str], classes: list[str], start
     """The start of "the gas station" before a span that opens with a relation ("in front
     of the hospital"), when that landmark is not what the message is about; else `start`."""
     if start < 2 or not (
-        _relation_before(norms, start) or (norms[start] == "in" and norms[start + 1] == "front")
+        _relation_before(norms, start)
+        or (norms[start] == "in" and norms[start + 1] == "front")
+        or (norms[start] in _LINKED_ONLY and norms[start + 1] in RELATION_LINKS)
     ):
         return start
     k = start - 1
@@ -1056,6 +1058,13 @@ def from_road_name(doc: Doc) -> tuple[int, int] | None:
         if bounds is not None:
             return bounds
     return None
+
+
+def _mile_marker_end(norms: list[str], j: int) -> int:
+    """The end of "mile 49" starting at `j`, else 0."""
+    if j + 1 < len(norms) and norms[j] in {"mile", "milla"} and norms[j + 1].isdigit():
+        return j + 2
+    return 0
 
 
 def _road_name_end(doc: Doc, norms: list[str], j: int) -> int:

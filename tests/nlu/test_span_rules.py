@@ -374,6 +374,11 @@ def test_vehicles_people_and_bare_parts_are_no_place(
          "st michaels school"),
         ("a guy exposes himself two houses down from the health centre", "the health centre",
          "two houses down from the health centre"),
+        # where something happens, a landmark and what places it are one pointer: also
+        # "across from" and a mile marker
+        ("i feel unsafe waiting at the bus stop across from bcs at night", "across from bcs",
+         "the bus stop across from bcs"),
+        ("girls working at the bar at mile 49 every night", "the bar", "the bar at mile 49"),
         # a landmark placed by a street the gazetteer does not know is one pointer
         ("tief deh eena di chiney shop pan burns avenue rite now", "di chiney shop",
          "di chiney shop pan burns avenue"),
