@@ -259,3 +259,13 @@ def test_places_yml_is_regenerated_from_the_current_gazetteer() -> None:
     expected = module.render(*module.build())
     actual = module.OUT.read_text(encoding="utf-8")
     assert actual == expected, "run: .venv/bin/python scripts/nlu_places_yml.py"
+
+
+def test_the_second_annotation_holds_the_held_out_messages(
+    data: dict[str, list[NluExample]],
+) -> None:
+    second = load(split_dir("test-annotator2")).examples
+    assert [e.text for e in second] == [e.text for e in data["test"]]
+    assert [e.intent for e in second] == [e.intent for e in data["test"]]
+    assert all(len(e.locations) <= 1 for e in second)
+    assert sum(1 for e in second if e.locations) >= 250

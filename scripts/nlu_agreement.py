@@ -1,0 +1,69 @@
+"""How far two annotators of the held-out split agree on location spans, and the engine with each.
+
+    .venv/bin/python scripts/nlu_agreement.py            # the embedded engine
+    .venv/bin/python scripts/nlu_agreement.py --no-engine
+
+`nlu/data/test` is the held-out split as annotated; `nlu/data/test-annotator2` holds the same
+messages annotated again, blind, from nlu/data/README.md alone (its section "A second
+annotator"). Each pair is scored with the evaluation's own span figures (nlu/evaluate.py),
+the first of the pair taken as gold; exact F1 is symmetric.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from nlu.evaluate import score  # noqa: E402
+from nlu.training_data import DATA_DIR, NluExample, load, split_dir  # noqa: E402
+from nlu.types import LocationResult, ParseResult  # noqa: E402
+
+SECOND = DATA_DIR / "test-annotator2"
+
+
+def as_results(examples: Sequence[NluExample]) -> list[ParseResult]:
+    """One annotator's spans as if an engine had predicted them."""
+    return [
+        ParseResult(
+            text=ex.text,
+            location=LocationResult(text=span.text, start=span.start, end=span.end)
+            if (span := next(iter(ex.locations), None))
+            else None,
+        )
+        for ex in examples
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-engine", action="store_true", help="the annotators only")
+    args = parser.parse_args()
+    first = load(split_dir("test")).examples
+    second = load(SECOND).examples
+    if [ex.text for ex in first] != [ex.text for ex in second]:
+        raise SystemExit(f"{SECOND} no longer holds the held-out split's messages in order")
+    pairs = [("annotator 1 (nlu/data/test)", first, "annotator 2", as_results(second))]
+    if not args.no_engine:
+        from nlu.loader import load_engine
+
+        engine = load_engine("embedded")
+        predicted = [engine.parse(ex.text) for ex in first]
+        pairs += [
+            ("annotator 1", first, "embedded engine", predicted),
+            ("annotator 2", second, "embedded engine", predicted),
+        ]
+    print("| gold | compared | exact span F1 | token-overlap F1 |")
+    print("| --- | --- | --- | --- |")
+    for gold_name, gold, other_name, results in pairs:
+        report = score(gold, results)
+        exact, token = report.location_exact, report.location_token
+        print(f"| {gold_name} | {other_name} | {exact.f1:.3f} | {token.f1:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
