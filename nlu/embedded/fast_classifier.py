@@ -13,7 +13,6 @@ classifier as it was. Training never uses it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 import numpy
@@ -22,7 +21,7 @@ from spacy.tokens import Doc
 from thinc.api import Model
 
 from nlu.embedded.components import extract_char_ngrams
-from nlu.embedded.fast_tok2vec import PROBES, prepared
+from nlu.embedded.fast_tok2vec import PROBES, as_layer, prepared
 
 log = logging.getLogger(__name__)
 
@@ -46,25 +45,6 @@ class _Classifier:
         return probs
 
 
-def _layer(fast: Callable[[list[Doc]], Any], original: Model[Any, Any]) -> Model[Any, Any]:
-    def forward(model: Model[Any, Any], docs: list[Doc], is_train: bool) -> tuple[Any, Any]:
-        if is_train:  # never expected: keep the trainable layers for any update
-            return original(docs, is_train)
-
-        def backprop(_: Any) -> list[Any]:
-            raise NotImplementedError("fast_classifier is for inference only")
-
-        return fast(docs), backprop
-
-    layer: Model[Any, Any] = Model(
-        "fast_classifier",
-        forward,
-        dims={"nO": original.maybe_get_dim("nO")},
-        attrs=dict(original.attrs),
-    )
-    return layer
-
-
 def _one(nlp: Language, name: str) -> bool:
     pipe: Any = nlp.get_pipe(name)
     model: Model[Any, Any] = pipe.model
@@ -86,7 +66,7 @@ def _one(nlp: Language, name: str) -> bool:
     if expected.shape != got.shape or not numpy.allclose(expected, got, atol=_TOLERANCE):
         log.warning("fast classifier not used for %s: its scores differ from the model's", name)
         return False
-    pipe.model = _layer(fast, model)
+    pipe.model = as_layer("fast_classifier", fast, model, keep_attrs=True)
     return True
 
 

@@ -270,15 +270,18 @@ class _FoldedLower:
         return Yf
 
 
-def _as_layer(
+def as_layer(
     name: str,
     fast: Callable[[Any], Any],
     original: Model[Any, Any],
     dims: Sequence[str] = ("nO",),
     params: Sequence[str] = (),
+    *,
+    keep_attrs: bool = False,
 ) -> Model[Any, Any]:
-    """`fast` as a thinc layer in `original`'s place, with `original`'s `dims` and `params`
-    (for the code that reads them)."""
+    """`fast` as an inference-only thinc layer in `original`'s place, with `original`'s
+    `dims` and `params` (and attrs, with `keep_attrs`) for the code that reads them; a
+    training call goes to `original`. Also serves nlu/embedded/fast_classifier.py."""
 
     def forward(model: Model[Any, Any], X: Any, is_train: bool) -> tuple[Any, Callable[[Any], Any]]:
         if is_train:  # never expected: keep the trainable layers for any update
@@ -294,6 +297,7 @@ def _as_layer(
         forward,
         dims={dim: original.maybe_get_dim(dim) for dim in dims},
         params={param: original.get_param(param) for param in params},
+        attrs=dict(original.attrs) if keep_attrs else {},
     )
 
 
@@ -328,7 +332,7 @@ def install(nlp: Language, pipe: str = "ner") -> bool:
                 _same(lower.predict(chain.predict(batch)), folded(encode(batch)))
                 for batch in [docs, *([doc] for doc in docs)]
             )
-            swaps = [(chain, _as_layer("fast_tok2vec", encode, chain))]
+            swaps = [(chain, as_layer("fast_tok2vec", encode, chain))]
             swaps.append((lower, _as_lower(folded, lower)))
         else:
             original = chain.layers[0]
@@ -336,7 +340,7 @@ def install(nlp: Language, pipe: str = "ner") -> bool:
                 _same(original.predict(batch), fast(batch))
                 for batch in [docs, *([doc] for doc in docs)]
             )
-            swaps = [(original, _as_layer("fast_tok2vec", fast, original))]
+            swaps = [(original, as_layer("fast_tok2vec", fast, original))]
     except Exception as exc:  # an architecture this module does not know
         log.info("fast tok2vec not used: %s", exc)
         return False
@@ -351,7 +355,7 @@ def install(nlp: Language, pipe: str = "ner") -> bool:
 def _as_lower(folded: _FoldedLower, original: Model[Any, Any]) -> Model[Any, Any]:
     """`folded` as the parser's lower layer, with the original's dims and hidden bias `b`
     (the parser reads them)."""
-    return _as_layer("fast_lower", folded, original, ("nF", "nO", "nP", "nI"), ("b",))
+    return as_layer("fast_lower", folded, original, ("nF", "nO", "nP", "nI"), ("b",))
 
 
 def prepared(nlp: Language, pipe: str, text: str) -> Doc:

@@ -558,7 +558,7 @@ def _before_the_place(norms: list[str], classes: list[str], start: int) -> int:
     # "next to [st michaels] school": a saint's name keeps its "st"
     if (
         start >= 1
-        and norms[start - 1] in {"st", "sta", "sto", "ste"}
+        and norms[start - 1] in _SAINTS
         and classes[start] == "O"
         and word_class(norms[start]) == "O"
     ):
@@ -729,7 +729,8 @@ def _placing_phrase_after(norms: list[str], classes: list[str], start: int, end:
     return place_end
 
 
-_ABBREVIATIONS = frozenset({"st", "sta", "sto", "ste", "mt", "ft"})
+_SAINTS = frozenset({"st", "sta", "sto", "ste"})  # "st michael's", "sta elena"
+_ABBREVIATIONS = _SAINTS | {"mt", "ft"}
 _POSSESSIVE_S = frozenset({"'s", "’s"})
 
 
