@@ -13,6 +13,7 @@ from nlu.categories import CATEGORY_CODES, CONVERSATION_INTENTS, LANGUAGES
 from nlu.training_data import NluExample, load, parse_annotated, split_dir
 
 SPLITS = ("train", "test")
+DEV_SPLITS = ("dev", "dev2", "dev3")
 
 # Categories where someone can be in danger right now (CATEGORIES.md, issue 3).
 URGENT_CATEGORIES = (
@@ -88,13 +89,13 @@ def test_no_example_is_in_both_splits_or_twice_in_one(data: dict[str, list[NluEx
     assert overlap == set()
 
 
-@pytest.mark.parametrize("dev_split", ["dev", "dev2"])
+@pytest.mark.parametrize("dev_split", DEV_SPLITS)
 def test_the_dev_splits_are_apart_and_follow_the_convention(
     data: dict[str, list[NluExample]], dev_split: str
 ) -> None:
     dev = load(split_dir(dev_split)).examples
     assert len(dev) >= 200
-    others = [s for s in ("dev", "dev2") if s != dev_split]
+    others = [s for s in DEV_SPLITS if s != dev_split]
     seen = {norm(e.text) for split in SPLITS for e in data[split]}
     seen |= {norm(e.text) for other in others for e in load(split_dir(other)).examples}
     assert {norm(e.text) for e in dev} & seen == set()
