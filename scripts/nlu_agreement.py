@@ -1,12 +1,13 @@
-"""How far two annotators of the held-out split agree on location spans, and the engine with each.
+"""How far the annotators of the held-out split agree on location spans, and the engine with each.
 
     .venv/bin/python scripts/nlu_agreement.py            # the embedded engine
     .venv/bin/python scripts/nlu_agreement.py --no-engine
 
-`nlu/data/test` is the held-out split as annotated; `nlu/data/test-annotator2` holds the same
-messages annotated again, blind, from nlu/data/README.md alone (its section "A second
-annotator"). Each pair is scored with the evaluation's own span figures (nlu/evaluate.py),
-the first of the pair taken as gold; exact F1 is symmetric.
+`nlu/data/test` is the held-out split as annotated (and adjudicated by
+scripts/nlu_adjudicate.py); `nlu/data/test-annotator2` and `-annotator3` hold the same
+messages annotated again, blind, from nlu/data/README.md's convention alone (its section
+"More annotators"). Each pair is scored with the evaluation's own span figures
+(nlu/evaluate.py), the first of the pair taken as gold; exact F1 is symmetric.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from nlu.evaluate import score  # noqa: E402
 from nlu.training_data import DATA_DIR, NluExample, load, split_dir  # noqa: E402
 from nlu.types import LocationResult, ParseResult  # noqa: E402
 
-SECOND = DATA_DIR / "test-annotator2"
+OTHERS = ("test-annotator2", "test-annotator3")
 
 
 def as_results(examples: Sequence[NluExample]) -> list[ParseResult]:
@@ -43,20 +44,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-engine", action="store_true", help="the annotators only")
     args = parser.parse_args()
-    first = load(split_dir("test")).examples
-    second = load(SECOND).examples
-    if [ex.text for ex in first] != [ex.text for ex in second]:
-        raise SystemExit(f"{SECOND} no longer holds the held-out split's messages in order")
-    pairs = [("annotator 1 (nlu/data/test)", first, "annotator 2", as_results(second))]
+    annotations = [("nlu/data/test", load(split_dir("test")).examples)]
+    for name in OTHERS:
+        examples = load(DATA_DIR / name).examples
+        if [ex.text for ex in examples] != [ex.text for ex in annotations[0][1]]:
+            raise SystemExit(f"{name} no longer holds the held-out split's messages in order")
+        annotations.append((name, examples))
+    pairs = [
+        (gold_name, gold, other_name, as_results(other))
+        for i, (gold_name, gold) in enumerate(annotations)
+        for other_name, other in annotations[i + 1 :]
+    ]
     if not args.no_engine:
         from nlu.loader import load_engine
 
         engine = load_engine("embedded")
-        predicted = [engine.parse(ex.text) for ex in first]
-        pairs += [
-            ("annotator 1", first, "embedded engine", predicted),
-            ("annotator 2", second, "embedded engine", predicted),
-        ]
+        predicted = [engine.parse(ex.text) for ex in annotations[0][1]]
+        pairs += [(name, gold, "embedded engine", predicted) for name, gold in annotations]
     print("| gold | compared | exact span F1 | token-overlap F1 |")
     print("| --- | --- | --- | --- |")
     for gold_name, gold, other_name, results in pairs:
