@@ -51,7 +51,7 @@ def adjudicate(split: str) -> dict[Path, list[tuple[int, str, str]]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("split", choices=["train", "test"])
+    parser.add_argument("split", choices=["test"])
     parser.add_argument("--write", action="store_true", help="rewrite the split's files")
     args = parser.parse_args()
     changes = adjudicate(args.split)
