@@ -28,6 +28,7 @@ from spacy.util import registry
 from thinc.api import Model, SparseLinear_v2, chain, resizable, softmax_activation, with_cpu
 from thinc.layers.resizable import resize_linear_weighted as _resize_linear_weighted
 
+from nlu.embedded.kriol_spelling import respell
 from nlu.embedded.rules import cue_labels, word_class
 from nlu.text import fold
 
@@ -146,7 +147,12 @@ def build_char_ngram_bow(
 
 
 # ----------------------------------------------------------------- lexicon
-_fold_word = lru_cache(maxsize=_WORD_CACHE_SIZE)(fold)
+@lru_cache(maxsize=_WORD_CACHE_SIZE)
+def _fold_word(word: str) -> str:
+    """A token's NORM: folded (case, accents), phonetic Kriol respelt (kriol_spelling)."""
+    return respell(fold(word))
+
+
 _word_class = lru_cache(maxsize=_WORD_CACHE_SIZE)(word_class)
 
 
@@ -164,7 +170,7 @@ class LexiconTagger:
         self.phrases = unique
         index: dict[str, list[tuple[str, ...]]] = {}
         for phrase in unique:
-            toks = tuple(phrase.replace(".", " ").replace(",", " ").split())
+            toks = tuple(respell(w) for w in phrase.replace(".", " ").replace(",", " ").split())
             if toks:
                 index.setdefault(toks[0], []).append(toks)
         for options in index.values():

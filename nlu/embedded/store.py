@@ -24,7 +24,7 @@ from nlu.training_data import NluData, data_files, fingerprint, load, split_dir
 # Bump when a change to the engine's code makes cached models stale; the sources that shape
 # training (features, cue lists, training loop) are hashed into the key as well.
 CODE_VERSION = "embedded-3"
-_TRAINING_SOURCES = ("components.py", "rules.py", "train.py")
+_TRAINING_SOURCES = ("components.py", "kriol_spelling.py", "rules.py", "train.py")
 
 log = logging.getLogger(__name__)
 

@@ -310,3 +310,30 @@ def test_the_location_tagger_keeps_its_weights_averaged_over_training(tiny_split
     assert averaged.get_pipe("ner").to_bytes() != last.get_pipe("ner").to_bytes()
     for name in train.TEXTCATS:  # the classifiers keep their last weights either way
         assert averaged.get_pipe(name).to_bytes() == last.get_pipe(name).to_bytes()
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "span"),
+    [
+        # the Belize Kriol Project's phonetic spelling ("lait", "hywe", "semitri", "fiil")
+        (
+            "di lait poal dehn out bitween armenia an teakettle",
+            "street_lighting",
+            "bitween armenia an teakettle",
+        ),
+        ("wahn big hoal pan di hywe bai camalote", "road_safety", "di hywe bai camalote"),
+        ("bush kova evryting backa di semitri", "overgrown_vegetation", "backa di semitri"),
+        (
+            "dehn di sel drogs da di baysbaal fiil eena san martin",
+            "criminal_activity",
+            "di baysbaal fiil eena san martin",
+        ),
+    ],
+)
+def test_kriol_written_phonetically_is_understood(
+    nlu_engine: NluEngine, text: str, category: str, span: str
+) -> None:
+    result = nlu_engine.parse(text)
+    assert result.category == category
+    assert result.location is not None
+    assert result.location.text == span
