@@ -8,8 +8,8 @@ annotated again by two annotators who saw them without spans and read only the d
 convention, CATEGORIES.md and the gazetteer's names (nlu/data/README.md, "More annotators").
 A line whose span markup the two give alike, and the split otherwise, takes theirs: two
 readers of the written rule against one. Nothing else changes (text, order, intents,
-metadata); lines where the two differ keep the split's span. Neither engine, model nor
-prediction is read here.
+metadata); lines where the two differ keep the split's span, and so do messages added after
+they annotated. Neither engine, model nor prediction is read here.
 """
 
 from __future__ import annotations
@@ -29,23 +29,34 @@ def plain(line: str) -> str:
     return MARKUP.sub(r"\1", line)
 
 
+def _examples(path: Path) -> dict[str, str]:
+    """An annotator's example lines, keyed by their text without markup."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {plain(line): line for line in lines if EXAMPLE.match(line)}
+
+
 def adjudicate(split: str) -> dict[Path, list[tuple[int, str, str]]]:
-    """Per file of the split: (line number, the split's line, the two annotators' line)."""
+    """Per file of the split: (line number, the split's line, the two annotators' line).
+
+    Lines are matched by their text: messages added to the split after the annotators worked
+    (and so not in their files) keep their spans."""
     changes: dict[Path, list[tuple[int, str, str]]] = {}
     second, third = DATA / f"{split}-annotator2", DATA / f"{split}-annotator3"
     for path in sorted((DATA / split).glob("*.yml")):
+        two, three = _examples(second / path.name), _examples(third / path.name)
+        if two.keys() != three.keys():
+            raise SystemExit(f"{path.name}: the two annotators hold different messages")
         ours = path.read_text(encoding="utf-8").splitlines()
-        theirs = [
-            (folder / path.name).read_text(encoding="utf-8").splitlines()
-            for folder in (second, third)
-        ]
-        if not all(len(lines) == len(ours) for lines in theirs):
-            raise SystemExit(f"{path.name}: the annotators' files do not hold its lines")
-        for number, (line, two, three) in enumerate(zip(ours, *theirs, strict=True), 1):
-            if not plain(line) == plain(two) == plain(three):
-                raise SystemExit(f"{path.name}:{number}: the annotators changed more than spans")
-            if EXAMPLE.match(line) and two == three != line:
-                changes.setdefault(path, []).append((number, line, two))
+        found = 0
+        for number, line in enumerate(ours, 1):
+            key = plain(line)
+            if not EXAMPLE.match(line) or key not in two:
+                continue
+            found += 1
+            if two[key] == three[key] != line:
+                changes.setdefault(path, []).append((number, line, two[key]))
+        if found != len(two):
+            raise SystemExit(f"{path.name}: the annotators hold messages the split does not")
     return changes
 
 

@@ -44,10 +44,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-engine", action="store_true", help="the annotators only")
     args = parser.parse_args()
-    annotations = [("nlu/data/test", load(split_dir("test")).examples)]
-    for name in OTHERS:
-        examples = load(DATA_DIR / name).examples
-        if [ex.text for ex in examples] != [ex.text for ex in annotations[0][1]]:
+    others = [(name, load(DATA_DIR / name).examples) for name in OTHERS]
+    annotated = {ex.text for ex in others[0][1]}
+    # messages added to the split after the annotators worked are not theirs to compare
+    split = [ex for ex in load(split_dir("test")).examples if ex.text in annotated]
+    annotations = [("nlu/data/test", split)]
+    for name, examples in others:
+        if [ex.text for ex in examples] != [ex.text for ex in split]:
             raise SystemExit(f"{name} no longer holds the held-out split's messages in order")
         annotations.append((name, examples))
     pairs = [
