@@ -32,6 +32,7 @@ PHONETIC: Final[dict[str, str]] = {
     "semitri": "cemetery",
     "simitri": "cemetery",
     "fiil": "field",
+    "fiel": "field",
     "playfiil": "playfield",
     "senta": "center",
     "sentah": "center",

@@ -733,6 +733,8 @@ LANDMARK_NOUNS: frozenset[str] = frozenset(
         "disco",
         "nightclub",
         "stadium",
+        "zoo",
+        "playfield",
         "estadio",
         "feria",
         "piscina",

@@ -141,6 +141,16 @@ _NAME_ENDINGS = frozenset(
      "parade", "yard", "yaad", "parking", "grounds", "grown", "compound", "campus", "route",
      "ruta", "border", "boulevard", "blvd"}
 )  # fmt: skip
+# Words between a place's name and a landmark noun that join two phrases, not one name.
+_NOT_MODIFIERS = frozenset(
+    {"and", "an", "or", "y", "o", "but", "pero", "bot", "then", "den", "also", "too", "near",
+     "when", "wen", "cuando", "where", "weh", "donde", "is", "da", "es", "was", "has", "have",
+     "today", "tonight", "tonite", "yesterday", "now", "nou", "again", "agen", "every", "evry",
+     "last", "this", "dis", "hoy", "ayer", "anoche", "ahora", "ahorita", "always", "never",
+     "still", "already", "all", "aal", "at", "by", "bai", "the", "di", "el", "la", "its",
+     "it's", "it", "ih", "he", "she", "they", "dehn", "dem", "we", "wi", "you", "yu", "u",
+     "i", "mi", "there", "deh", "here", "ya", "so", "soh", "very", "real", "muy"}
+)  # fmt: skip
 # "the road to armenia", "el patio de la escuela": a landmark linked to the place it names.
 _COMPOUND_LINKS = frozenset({"to", "hacia", "through", "thru", "chru", "by", "past", "pas"})
 # "the bar on ring road", "the dancehall in benque": a landmark placed by a named place.
@@ -374,6 +384,18 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
             end += 1
         elif end + 1 < n and norms[end] == "de" and norms[end + 1] in _ES_COMPOUND_TAILS:
             end += 2
+    # "the belmopan [fire station]", "St. Michael's [RC School]": a place's name, one
+    # word and a landmark noun are one landmark
+    if (
+        end < n - 1
+        and (classes[end - 1] in {"PLACE_B", "PLACE_I"} or norms[end - 1] == "'s")
+        and classes[end] == "O"
+        and doc[end].is_alpha
+        and norms[end] not in _NOT_MODIFIERS
+        and word_class(norms[end + 1]) == "LM"
+        and norms[end + 1] not in _REPORTED_HEADS | _COUNT_WORDS
+    ):
+        end += 2
     while (
         end < n
         and word_class(norms[end]) == "LM"
