@@ -20,13 +20,17 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "nlu" / "data"
-MARKUP = re.compile(r"\[([^\]]*)\]\(location\)")
+sys.path.insert(0, str(ROOT))
+
+from nlu.training_data import DATA_DIR as DATA  # noqa: E402
+from nlu.training_data import parse_annotated  # noqa: E402
+
 EXAMPLE = re.compile(r"^\s+- ")  # an example line (comments may quote spans: left alone)
 
 
 def plain(line: str) -> str:
-    return MARKUP.sub(r"\1", line)
+    """The line without its span markup (the loader's own reading of it)."""
+    return parse_annotated(line)[0]
 
 
 def _examples(path: Path) -> dict[str, str]:

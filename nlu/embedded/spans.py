@@ -375,7 +375,7 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         and classes[end - 1] == "O"
         and doc[end - 1].is_alpha
         and word_class(norms[end]) == "LM"
-        and norms[end] not in _REPORTED_HEADS | _COUNT_WORDS
+        and norms[end] not in _NOT_NAME_NOUNS
     ):
         end += 1
     # "la iglesia [adventista]", "el centro [de salud]", "la terminal [de buses]"
@@ -393,14 +393,14 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         and doc[end].is_alpha
         and norms[end] not in _NOT_MODIFIERS
         and word_class(norms[end + 1]) == "LM"
-        and norms[end + 1] not in _REPORTED_HEADS | _COUNT_WORDS
+        and norms[end + 1] not in _NOT_NAME_NOUNS
     ):
         end += 2
     while (
         end < n
         and word_class(norms[end]) == "LM"
         and classes[end - 1] in {"PLACE_B", "PLACE_I", "LM"}
-        and norms[end] not in _REPORTED_HEADS | _COUNT_WORDS
+        and norms[end] not in _NOT_NAME_NOUNS
         and end - start < 12
     ):
         end += 1
@@ -668,6 +668,8 @@ _REPORTED_HEADS = _GENERIC_HEADS | _GENERIC_ROADS | frozenset(
     {"building", "bildin", "garage", "drain", "drains", "crossing", "post", "pole", "curve",
      "parking", "calle", "camino", "area", "bridge", "lamp", "light", "lite", "poste"}
 )  # fmt: skip
+# Landmark nouns that do not finish a place's name: a reported thing or a count.
+_NOT_NAME_NOUNS = _REPORTED_HEADS | _COUNT_WORDS
 
 
 # Words after which a noun phrase is still the subject of the message.

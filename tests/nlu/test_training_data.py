@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -250,14 +251,18 @@ def test_every_synonym_resolves_in_the_gazetteer() -> None:
     assert unresolved == []
 
 
-def test_places_yml_is_regenerated_from_the_current_gazetteer() -> None:
-    from pathlib import Path
-
-    script = Path(__file__).resolve().parents[2] / "scripts" / "nlu_places_yml.py"
-    spec = importlib.util.spec_from_file_location("nlu_places_yml", script)
+def _script(name: str) -> Any:
+    """A module of scripts/, loaded from its file (scripts/ is not a package)."""
+    path = Path(__file__).resolve().parents[2] / "scripts" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return module
+
+
+def test_places_yml_is_regenerated_from_the_current_gazetteer() -> None:
+    module = _script("nlu_places_yml")
     expected = module.render(*module.build())
     actual = module.OUT.read_text(encoding="utf-8")
     assert actual == expected, "run: .venv/bin/python scripts/nlu_places_yml.py"
@@ -281,9 +286,4 @@ def test_the_other_annotations_hold_the_held_out_messages(
 def test_where_two_blind_annotators_agree_the_split_agrees_with_them() -> None:
     # the majority of three (scripts/nlu_adjudicate.py): a span two readers of the written
     # convention give alike is the split's span; undoing one fails here
-    script = Path(__file__).resolve().parents[2] / "scripts" / "nlu_adjudicate.py"
-    spec = importlib.util.spec_from_file_location("nlu_adjudicate", script)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    assert module.adjudicate("test") == {}
+    assert _script("nlu_adjudicate").adjudicate("test") == {}
