@@ -98,6 +98,13 @@ _GENERIC_HEADS = frozenset(
 # Roads and streets carry a place only with "in": "the road in [cotton tree]" (but "the road
 # to cotton tree" and "la calle del hospital" are names of their own).
 _GENERIC_ROADS = frozenset({"road", "street", "roads", "streets"})
+# A road nobody named: "the highway", "di hywe", "la carretera". Before a relation or a
+# distance it only carries the place phrase ("the road [behind the market]").
+_ANY_ROAD = _GENERIC_ROADS | frozenset(
+    {"rowd", "highway", "hwy", "hywe", "haiwe", "carretera", "calle", "camino", "callejon"}
+)
+_CLAUSE_OPENERS = frozenset({"that", "dat", "que", "weh"})
+_ROAD_IN = frozenset({"in", "eena", "en", "inna"})
 _GENERIC_LINKS = frozenset({"in", "eena", "en", "at", "on", "pan", "of", "de", "del", "a", "by"})
 _STOP_AFTER = frozenset(
     {"and", "y", "an", "ahn", "but", "pero", "right", "now", "every", "evry", "since", "desde"}
@@ -125,7 +132,9 @@ _DISTANCE_UNITS = frozenset(
      "minutes", "metros", "meters", "milla", "millas", "km", "kilometros", "yards", "houses",
      "lots"}
 )  # fmt: skip
-_DISTANCE_LINKS = frozenset({"from", "fram", "frum", "of", "de", "del", "away", "down", "up"})
+_DISTANCE_LINKS = frozenset(
+    {"from", "fram", "frum", "of", "de", "del", "away", "down", "up", "past", "pas"}
+)
 _COUNT_WORDS = frozenset(
     {"a", "an", "one", "wan", "two", "tu", "three", "tree", "few", "couple", "un", "una", "media",
      "dos", "tres", "cuatro", "some", "sum"}
@@ -190,7 +199,7 @@ def _distance_at(norms: list[str], k: int) -> bool:
 
 def _relation_before(norms: list[str], i: int) -> bool:
     """True when the word at `i` is a relation word that moves the point where it stands."""
-    if norms[i] not in LEFT_RELATIONS or norms[i] in _LINKED_ONLY:
+    if norms[i] not in LEFT_RELATIONS or norms[i] in _LINKED_ONLY or _all_over(norms, i):
         return False
     return not (norms[i] in {"past", "pas"} and i >= 1 and norms[i - 1] in _MOTION_VERBS)
 
@@ -442,6 +451,14 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         or (norms[start] in {"up", "dung", "down"} and classes[start + 1] == "PLACE_B")
     ):
         start += 1
+    # "she said that [the bar in san ignacio]", "dice que [el bar]": the word that opens a
+    # clause is not part of the place
+    if (
+        end - start >= 2
+        and norms[start] in _CLAUSE_OPENERS
+        and word_class(norms[start + 1]) == "DET"
+    ):
+        start += 1
     # 2c. "across the highway", "walk past the shop": motion, not a relation
     while (
         end - start >= 2 and norms[start] in LEFT_RELATIONS and not _relation_before(norms, start)
@@ -449,6 +466,9 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         if norms[start] in _LINKED_ONLY and norms[start + 1] in RELATION_LINKS:
             break
         start += 1
+    # "[all over] the highway between ...": a road nobody named may lead only now
+    if start + 1 < end and word_class(norms[start]) == "DET" and norms[start + 1] in _ANY_ROAD:
+        start = _drop_generic_head(norms, classes, start, end)
     start = _before_the_place(norms, classes, start)
     # 4b. "la calle [del cementerio]": a Spanish road named by a landmark is one name
     if start >= 2 and norms[start - 1] in {"de", "del"} and norms[start - 2] in _ROADS_ES:
@@ -586,7 +606,12 @@ def _before_the_place(norms: list[str], classes: list[str], start: int) -> int:
     ):
         start -= 1
     # 4. "la esquina" not "esquina": the article belongs to the span
-    if start >= 1 and classes[start - 1] == "DET" and classes[start] != "DET":
+    if (
+        start >= 1
+        and classes[start - 1] == "DET"
+        and classes[start] != "DET"
+        and word_class(norms[start]) != "DET"  # "that [the park]": one article is enough
+    ):
         start -= 1
     return _over_under_before(norms, classes, start)
 
@@ -594,9 +619,19 @@ def _before_the_place(norms: list[str], classes: list[str], start: int) -> int:
 def _over_under_before(norms: list[str], classes: list[str], start: int) -> int:
     """4c. "[under] the tree by the market", "[over] the footbridge": over and under move
     the point, so they join a span that opens with an article."""
-    if start >= 1 and norms[start - 1] in _UNDER_OVER and classes[start] == "DET":
+    if (
+        start >= 1
+        and norms[start - 1] in _UNDER_OVER
+        and classes[start] == "DET"
+        and not _all_over(norms, start - 1)
+    ):
         return start - 1
     return start
+
+
+def _all_over(norms: list[str], i: int) -> bool:
+    """True at the "over" of "all over the road": everywhere on it, not above it."""
+    return i >= 1 and norms[i] in {"over", "ova"} and norms[i - 1] in {"all", "aal"}
 
 
 def _scene_before_relation(doc: Doc, norms: list[str], classes: list[str], start: int) -> int:
@@ -610,7 +645,7 @@ def _scene_before_relation(doc: Doc, norms: list[str], classes: list[str], start
         return start
     k = start - 1
     # a house, a road, a lot only carry the place after them ("the road [behind the hospital]")
-    if word_class(norms[k]) != "LM" or norms[k] in _REPORTED_HEADS | UNPLACED:
+    if word_class(norms[k]) != "LM" or norms[k] in _REPORTED_HEADS | _ANY_ROAD | UNPLACED:
         return start
     while k >= 1 and word_class(norms[k - 1]) == "LM":
         k -= 1
@@ -650,6 +685,8 @@ def _subject_gives_way(doc: Doc, norms: list[str], classes: list[str], start: in
         if classes[named] != "PLACE_B":
             return start
         place = k + 1
+    elif norms[k] == "in" and norms[k + 1] == "front":
+        place = k  # "the road [in front of the clinic]"
     elif norms[k] in _PLACED_BY:
         place = k + 1
     elif _relation_before(norms, k) or (
@@ -847,6 +884,8 @@ def _landmark_before(norms: list[str], classes: list[str], start: int) -> int:
     landmark = classes[k] == "LM" or (classes[k] == "PLACE_I" and word_class(norms[k]) == "LM")
     if not landmark or classes[start] not in {"PLACE_B", "DET"} or norms[k] in _REPORTED_HEADS:
         return start
+    if norms[k] in _ANY_ROAD and norms[start - 1] in _ROAD_IN:
+        return start  # "di hywe eena [double head cabbage]": a road nobody named, in a place
     if k >= 2 and classes[k - 1] == "O" and word_class(norms[k - 2]) == "DET":
         first = k - 2  # "the chinese shop in"
     elif k >= 1 and word_class(norms[k - 1]) == "DET":
@@ -894,7 +933,13 @@ def _drop_generic_head(norms: list[str], classes: list[str], start: int, end: in
             return j
         if norms[j] in _GENERIC_LINKS:
             return j + 1
-    elif head in _GENERIC_ROADS and norms[j] in {"in", "eena", "en", "into"}:
+    elif head in _ANY_ROAD and (
+        (norms[j] in LEFT_RELATIONS and norms[j] not in _LINKED_ONLY) or _distance_at(norms, j)
+    ):
+        return j  # "the highway [a mile past armenia]", "la carretera [entre X y Y]"
+    elif head in _ANY_ROAD and norms[j] in _ROAD_IN | {"into"}:
+        if norms[j] == "in" and j + 1 < end - 1 and norms[j + 1] == "front":
+            return j  # "the road [in front of the clinic]"
         return j + 1
     elif head in _REPORTED_HEADS and norms[j] in _PLACING_LINKS:
         return j + 1  # "lamp [post by] the taxi stand", "the bridge at teakettle"

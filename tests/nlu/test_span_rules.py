@@ -88,6 +88,25 @@ def _refined(nlp: Language, text: str, predicted: str) -> str | None:
         ("robbery in salvapan today school was closed", "salvapan", "salvapan"),
         ("no lights behind the bus terminal its pitch black", "behind the bus terminal",
          "behind the bus terminal"),
+        # a road nobody named only carries the relation, distance or place after it
+        ("cows loose on the highway a mile past armenia", "the highway a mile past armenia",
+         "a mile past armenia"),
+        ("vacas sueltas en la carretera entre san pablo y san narciso",
+         "la carretera entre san pablo y san narciso", "entre san pablo y san narciso"),
+        ("potholes on the road behind the market", "the road behind the market",
+         "behind the market"),
+        ("the road in front of the clinic is dark", "the road in front of the clinic",
+         "in front of the clinic"),
+        ("cows on di hywe eena double head cabbage", "double head cabbage",
+         "double head cabbage"),
+        ("the road to armenia full a hole", "the road to armenia", "the road to armenia"),
+        # "all over" is everywhere on it; "that" opens a clause, not a place
+        ("potholes all over the highway between belmopan and roaring creek",
+         "over the highway between belmopan and roaring creek",
+         "between belmopan and roaring creek"),
+        ("she said that the bar in san ignacio sells to kids", "the bar in san ignacio",
+         "the bar in san ignacio"),
+        ("girls at that club every night", "that club", "that club"),
     ],
 )  # fmt: skip
 def test_span_edges_follow_the_convention(
