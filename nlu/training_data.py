@@ -67,7 +67,7 @@ class NluData:
 
 
 def split_dir(split: str) -> Path:
-    """The directory of a named split: "train", "test", or the dev splits "dev", "dev2", "dev3"."""
+    """The directory of a named split: "train", "test", or the dev split "dev4"."""
     return DATA_DIR / split
 
 

@@ -16,7 +16,7 @@ from nlu.categories import CATEGORY_CODES, CONVERSATION_INTENTS, LANGUAGES
 from nlu.training_data import NluExample, load, parse_annotated, split_dir
 
 SPLITS = ("train", "test")
-DEV_SPLITS = ("dev", "dev2", "dev3", "dev4")
+DEV_SPLITS = ("dev4",)
 
 # Categories where someone can be in danger right now (CATEGORIES.md, issue 3).
 URGENT_CATEGORIES = (
