@@ -116,8 +116,8 @@ def _parts_lines(
         "The same engines on each part of the held-out messages: the test split's first",
         "messages, written beside the training data; the test messages added later by writers",
         'who read only the data\'s README (nlu/data/README.md, "More writers"); and the dev4',
-        "split, by another such writer, which no choice has been made on. Places are",
-        "annotated places in the part.",
+        "split, by another such writer, of which only aggregate figures have been read (no",
+        "line, no mistake). Places are annotated places in the part.",
         "",
         "| part | messages | places | engine | macro-F1 | accuracy, Kriol | urgency recall "
         "| location span F1, exact | token overlap |",
