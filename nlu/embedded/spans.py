@@ -98,10 +98,11 @@ _GENERIC_HEADS = frozenset(
 # Roads and streets carry a place only with "in": "the road in [cotton tree]" (but "the road
 # to cotton tree" and "la calle del hospital" are names of their own).
 _GENERIC_ROADS = frozenset({"road", "street", "roads", "streets"})
-# A road nobody named: "the highway", "di hywe", "la carretera". Before a relation or a
-# distance it only carries the place phrase ("the road [behind the market]").
+# A road nobody named: "the highway", "di hywe" (NORM "highway": kriol_spelling), "la
+# carretera". Before a relation or a distance it only carries the place phrase ("the road
+# [behind the market]").
 _ANY_ROAD = _GENERIC_ROADS | frozenset(
-    {"rowd", "highway", "hwy", "hywe", "haiwe", "carretera", "calle", "camino", "callejon"}
+    {"highway", "hwy", "carretera", "calle", "camino", "callejon"}
 )
 _CLAUSE_OPENERS = frozenset({"that", "dat", "que", "weh"})
 _ROAD_IN = frozenset({"in", "eena", "en", "inna"})
@@ -197,6 +198,11 @@ def _distance_at(norms: list[str], k: int) -> bool:
     )
 
 
+def _in_front_at(norms: list[str], i: int) -> bool:
+    """True when "in front" starts at `i` (one relation: "in" is not an attaching word)."""
+    return i + 1 < len(norms) and norms[i] == "in" and norms[i + 1] == "front"
+
+
 def _relation_before(norms: list[str], i: int) -> bool:
     """True when the word at `i` is a relation word that moves the point where it stands."""
     if norms[i] not in LEFT_RELATIONS or norms[i] in _LINKED_ONLY or _all_over(norms, i):
@@ -241,7 +247,7 @@ def _stretch_before(norms: list[str], classes: list[str], start: int) -> int:
     if (
         start >= 4
         and norms[start - 1] in _DISTANCE_LINKS
-        and norms[start - 2] in _GENERIC_ROADS | {"rowd", "calle"}
+        and norms[start - 2] in _GENERIC_ROADS | {"calle"}
         and classes[start - 3] == "DET"
         and norms[start - 4] in _UP_DOWN
     ):
@@ -432,7 +438,7 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
                 and norms[start + 1] not in _COUNT_WORDS  # "a una cuadra del": a distance
             )
         )
-        and not (norms[start + 1] == "front" and norms[start] == "in")
+        and not _in_front_at(norms, start)
     ):
         start += 1
         if start < end - 1 and norms[start] in {"de", "del", "of"}:
@@ -551,13 +557,13 @@ def _before_the_place(norms: list[str], classes: list[str], start: int) -> int:
         and not (norms[i - 1] in {"in", "eena"} and norms[i - 2] in _UNDER_OVER)
     ):
         i -= 2
-        if i >= 1 and norms[i] == "front" and norms[i - 1] == "in":
+        if i >= 1 and _in_front_at(norms, i - 1):
             i -= 1
     elif i >= 1 and _relation_before(norms, i - 1):
         i -= 1
     start = i
     # 3b. "in front of": the whole relation ("front of the bank" alone is half of it)
-    if start >= 1 and norms[start] == "front" and norms[start - 1] == "in":
+    if start >= 1 and _in_front_at(norms, start - 1):
         start -= 1
     # "[cuadra del parque]" predicted without its count: "a media cuadra del parque"
     if (
@@ -639,13 +645,13 @@ def _scene_before_relation(doc: Doc, norms: list[str], classes: list[str], start
     of the hospital"), when that landmark is not what the message is about; else `start`."""
     if start < 2 or not (
         _relation_before(norms, start)
-        or (norms[start] == "in" and norms[start + 1] == "front")
+        or _in_front_at(norms, start)
         or (norms[start] in _LINKED_ONLY and norms[start + 1] in RELATION_LINKS)
     ):
         return start
     k = start - 1
     # a house, a road, a lot only carry the place after them ("the road [behind the hospital]")
-    if word_class(norms[k]) != "LM" or norms[k] in _REPORTED_HEADS | _ANY_ROAD | UNPLACED:
+    if word_class(norms[k]) != "LM" or norms[k] in _CARRIERS:
         return start
     while k >= 1 and word_class(norms[k - 1]) == "LM":
         k -= 1
@@ -685,7 +691,7 @@ def _subject_gives_way(doc: Doc, norms: list[str], classes: list[str], start: in
         if classes[named] != "PLACE_B":
             return start
         place = k + 1
-    elif norms[k] == "in" and norms[k + 1] == "front":
+    elif _in_front_at(norms, k):
         place = k  # "the road [in front of the clinic]"
     elif norms[k] in _PLACED_BY:
         place = k + 1
@@ -726,7 +732,7 @@ def _link_after(norms: list[str], j: int) -> int | None:
     n = len(norms)
     if j >= n - 1:
         return None
-    if norms[j] == "in" and norms[j + 1] == "front":
+    if _in_front_at(norms, j):
         j += 1
     if norms[j] in _NEAR or (norms[j] in LEFT_RELATIONS and _relation_before(norms, j)):
         j += 1
@@ -938,7 +944,7 @@ def _drop_generic_head(norms: list[str], classes: list[str], start: int, end: in
     ):
         return j  # "the highway [a mile past armenia]", "la carretera [entre X y Y]"
     elif head in _ANY_ROAD and norms[j] in _ROAD_IN | {"into"}:
-        if norms[j] == "in" and j + 1 < end - 1 and norms[j + 1] == "front":
+        if j + 1 < end - 1 and _in_front_at(norms, j):
             return j  # "the road [in front of the clinic]"
         return j + 1
     elif head in _REPORTED_HEADS and norms[j] in _PLACING_LINKS:
@@ -1198,6 +1204,8 @@ UNPLACED = NOWHERE | frozenset(
      "colonia", "town", "city", "ciudad", "drive", "avenue", "ave", "lane", "parade",
      "route", "ruta"}
 )  # fmt: skip
+# Landmark nouns that only carry the relation after them, never a scene of their own.
+_CARRIERS = _REPORTED_HEADS | _ANY_ROAD | UNPLACED
 
 # What finishes a landmark's name after it: "the old bank [building]", "la panaderia
 # [cerrada]", "el puente [peatonal]".
