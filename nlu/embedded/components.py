@@ -59,8 +59,15 @@ def _word_keys(word: str) -> tuple[int, ...]:
     return tuple(keys)
 
 
-def text_features(words: Sequence[str]) -> list[int]:
-    """Hashed features of a message's folded words (order-insensitive except bigrams)."""
+def text_features(words: Sequence[str], distinct: bool = False) -> list[int]:
+    """Hashed features of a message's folded words (order-insensitive except bigrams).
+
+    distinct: each word, bigram and character n-gram counts once however often the message
+    repeats it (cue hits still add up). Counted, the n-grams most words share ("<th", "the",
+    "di", "la") outweigh the rarer ones that say what happened: the category classifier
+    reads distinct features (3-fold CV on train level, the blind dev4 writer's macro-F1
+    0.947 -> 0.956 over four seeds); the urgency classifier keeps counts (its CV recall
+    fell 0.960 -> 0.936 with distinct ones)."""
     keys: list[int] = []
     prev = "<s>"
     for word in words:
@@ -69,6 +76,8 @@ def text_features(words: Sequence[str]) -> list[int]:
         prev = word
     if words:
         keys.append(_h("b:" + prev + " </s>"))
+    if distinct:
+        keys = list(dict.fromkeys(keys))
     for label in cue_labels(list(words)):
         cue = _h("cue:" + label)
         keys.extend([cue] * _CUE_WEIGHT)
@@ -88,20 +97,22 @@ def _extract_forward(
     # Features are cached by text while training only (train.fit switches the cache on and
     # off): thinc's with_cpu calls begin_update even when predicting, so is_train cannot tell.
     cache: dict[str, tuple[numpy.ndarray, numpy.ndarray]] | None = model.attrs["cache"]
+    distinct: bool = model.attrs["distinct"]
+    doc_key = _DOC_KEY + (":distinct" if distinct else "")
     batch_keys = []
     batch_vals = []
     for doc in docs:
-        cached = cache.get(doc.text) if cache is not None else doc.user_data.get(_DOC_KEY)
+        cached = cache.get(doc.text) if cache is not None else doc.user_data.get(doc_key)
         if cached is None:
-            raw = text_features(doc_words(doc))
+            raw = text_features(doc_words(doc), distinct)
             keys_arr, counts = numpy.unique(numpy.asarray(raw, dtype="uint64"), return_counts=True)
             vals = counts.astype("float32")
             norm = float(numpy.sqrt((vals * vals).sum())) or 1.0
             cached = (keys_arr, vals / norm)
             if cache is not None:
                 cache[doc.text] = cached
-            else:  # the three classifiers of one message share its features
-                doc.user_data[_DOC_KEY] = cached
+            else:  # the classifiers of one message share its features
+                doc.user_data[doc_key] = cached
         batch_keys.append(cached[0])
         batch_vals.append(cached[1])
     lengths = numpy.asarray([k.shape[0] for k in batch_keys], dtype="int32")
@@ -121,13 +132,18 @@ def set_feature_cache(model: Model[Any, Any], on: bool) -> None:
             node.attrs["cache"] = {} if on else None
 
 
-def extract_char_ngrams() -> Model[list[Doc], tuple[Any, Any, Any]]:
-    return Model("extract_char_ngrams", _extract_forward, attrs={"cache": None})
+def extract_char_ngrams(distinct: bool = False) -> Model[list[Doc], tuple[Any, Any, Any]]:
+    return Model(
+        "extract_char_ngrams", _extract_forward, attrs={"cache": None, "distinct": distinct}
+    )
 
 
 @registry.architectures("safercity.CharNgramBOW.v1")  # type: ignore[untyped-decorator]
 def build_char_ngram_bow(
-    exclusive_classes: bool = True, length: int = 262144, nO: int | None = None
+    exclusive_classes: bool = True,
+    length: int = 262144,
+    nO: int | None = None,
+    distinct_features: bool = False,
 ) -> Model[list[Doc], Any]:
     fill_defaults = {"b": NEG_VALUE, "W": 0}
     sparse_linear = SparseLinear_v2(nO=nO, length=length)
@@ -135,7 +151,7 @@ def build_char_ngram_bow(
         sparse_linear,
         resize_layer=partial(_resize_linear_weighted, fill_defaults=fill_defaults),
     )
-    model: Model[Any, Any] = chain(extract_char_ngrams(), resizable_layer)
+    model: Model[Any, Any] = chain(extract_char_ngrams(distinct_features), resizable_layer)
     model = with_cpu(model, model.ops)
     model = chain(model, with_cpu(softmax_activation(), model.ops))
     if nO is not None:
@@ -258,10 +274,11 @@ NER_MODEL: dict[str, Any] = {
 }
 
 
-def textcat_model(length: int) -> dict[str, Any]:
+def textcat_model(length: int, distinct_features: bool = False) -> dict[str, Any]:
     return {
         "@architectures": "safercity.CharNgramBOW.v1",
         "exclusive_classes": True,
         "length": length,
         "nO": None,
+        "distinct_features": distinct_features,
     }

@@ -31,8 +31,8 @@ _TOLERANCE = 1e-6
 class _Classifier:
     """Hashed features -> sparse linear scores -> softmax, for a batch of docs."""
 
-    def __init__(self, sparse_linear: Model[Any, Any]) -> None:
-        self.extract = extract_char_ngrams()
+    def __init__(self, sparse_linear: Model[Any, Any], distinct: bool) -> None:
+        self.extract = extract_char_ngrams(distinct)
         self.sparse_linear = sparse_linear
 
     def __call__(self, docs: list[Doc]) -> Any:
@@ -57,7 +57,8 @@ def _one(nlp: Language, name: str) -> bool:
         or len(names) != 8
     ):
         raise ValueError(f"{name}: not a CharNgramBOW classifier")
-    fast = _Classifier(linears[0])
+    extract = next(node for node in model.walk() if node.name == "extract_char_ngrams")
+    fast = _Classifier(linears[0], bool(extract.attrs.get("distinct", False)))
     docs = [prepared(nlp, name, text) for text in PROBES]
     expected = model.predict(docs)
     for doc in docs:  # the features each doc kept: computed again by the fast layer

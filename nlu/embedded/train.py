@@ -88,7 +88,12 @@ def build_pipeline(phrases: Sequence[str], config: TrainConfig) -> Language:
         nlp.add_pipe(
             "textcat",
             name=name,
-            config={"model": components.textcat_model(config.bow_length), "threshold": 0.0},
+            config={
+                "model": components.textcat_model(
+                    config.bow_length, distinct_features=name == "textcat"
+                ),
+                "threshold": 0.0,
+            },
         )
     return nlp
 
