@@ -2,10 +2,13 @@
 
     .venv/bin/python scripts/nlu_adjudicate.py test          # list what would change
     .venv/bin/python scripts/nlu_adjudicate.py test --write  # rewrite nlu/data/test
+    .venv/bin/python scripts/nlu_adjudicate.py train --write # the same for the training split
 
 `nlu/data/<split>-annotator2/` and `nlu/data/<split>-annotator3/` hold the split's messages
 annotated again by two annotators who saw them without spans and read only the data README's
 convention, CATEGORIES.md and the gazetteer's names (nlu/data/README.md, "More annotators").
+A file of the split that neither annotator holds is left alone (the training split's
+conversation.yml and places.yml hold no report spans; its writers/ came later).
 A line whose span markup the two give alike, and the split otherwise, takes theirs: two
 readers of the written rule against one. Nothing else changes (text, order, intents,
 metadata); lines where the two differ keep the split's span, and so do messages added after
@@ -47,6 +50,8 @@ def adjudicate(split: str) -> dict[Path, list[tuple[int, str, str]]]:
     changes: dict[Path, list[tuple[int, str, str]]] = {}
     second, third = DATA / f"{split}-annotator2", DATA / f"{split}-annotator3"
     for path in sorted((DATA / split).glob("*.yml")):
+        if not (second / path.name).exists() and not (third / path.name).exists():
+            continue
         two, three = _examples(second / path.name), _examples(third / path.name)
         if two.keys() != three.keys():
             raise SystemExit(f"{path.name}: the two annotators hold different messages")
@@ -66,7 +71,7 @@ def adjudicate(split: str) -> dict[Path, list[tuple[int, str, str]]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("split", choices=["test"])
+    parser.add_argument("split", choices=["test", "train"])
     parser.add_argument("--write", action="store_true", help="rewrite the split's files")
     args = parser.parse_args()
     changes = adjudicate(args.split)

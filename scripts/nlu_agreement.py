@@ -1,13 +1,17 @@
-"""How far the annotators of the held-out split agree on location spans, and the engine with each.
+"""How far the annotators of a split agree on location spans, and the engine with each.
 
-    .venv/bin/python scripts/nlu_agreement.py            # the embedded engine
+    .venv/bin/python scripts/nlu_agreement.py            # the held-out split, with the engine
     .venv/bin/python scripts/nlu_agreement.py --no-engine
+    .venv/bin/python scripts/nlu_agreement.py --split train --no-engine
 
 `nlu/data/test` is the held-out split as annotated (and adjudicated by
 scripts/nlu_adjudicate.py); `nlu/data/test-annotator2` and `-annotator3` hold the same
 messages annotated again, blind, from nlu/data/README.md's convention alone (its section
 "More annotators"). Each pair is scored with the evaluation's own span figures
 (nlu/evaluate.py), the first of the pair taken as gold; exact F1 is symmetric.
+`nlu/data/train-annotator2` and `-annotator3` do the same for the training split's report
+files (not its conversation or writers/ files); the engine has trained on those messages,
+so `--split train` is for the annotators.
 """
 
 from __future__ import annotations
@@ -23,8 +27,6 @@ sys.path.insert(0, str(ROOT))
 from nlu.evaluate import score  # noqa: E402
 from nlu.training_data import DATA_DIR, NluExample, load, split_dir  # noqa: E402
 from nlu.types import LocationResult, ParseResult  # noqa: E402
-
-OTHERS = ("test-annotator2", "test-annotator3")
 
 
 def as_results(examples: Sequence[NluExample]) -> list[ParseResult]:
@@ -43,12 +45,14 @@ def as_results(examples: Sequence[NluExample]) -> list[ParseResult]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-engine", action="store_true", help="the annotators only")
+    parser.add_argument("--split", choices=("test", "train"), default="test")
     args = parser.parse_args()
-    others = [(name, load(DATA_DIR / name).examples) for name in OTHERS]
+    names = (f"{args.split}-annotator2", f"{args.split}-annotator3")
+    others = [(name, load(DATA_DIR / name).examples) for name in names]
     annotated = {ex.text for ex in others[0][1]}
     # messages added to the split after the annotators worked are not theirs to compare
-    split = [ex for ex in load(split_dir("test")).examples if ex.text in annotated]
-    annotations = [("nlu/data/test", split)]
+    split = [ex for ex in load(split_dir(args.split)).examples if ex.text in annotated]
+    annotations = [(f"nlu/data/{args.split}", split)]
     for name, examples in others:
         if [ex.text for ex in examples] != [ex.text for ex in split]:
             raise SystemExit(f"{name} no longer holds the held-out split's messages in order")
