@@ -95,14 +95,22 @@ _GENERIC_HEADS = frozenset(
     {"house", "houses", "haus", "yard", "yards", "yaad", "room", "middle", "medio", "view",
      "sidewalk", "casa", "casas", "lot", "side", "sides", "orilla", "banqueta"}
 )  # fmt: skip
-# Roads and streets carry a place only with "in": "the road in [cotton tree]" (but "the road
-# to cotton tree" and "la calle del hospital" are names of their own).
+# Roads and streets carry the place after them: "the road in [cotton tree]", "the road to
+# [armenia]", "la calle del [hospital]" (the training split's majority of three).
 _GENERIC_ROADS = frozenset({"road", "street", "roads", "streets"})
 # A road nobody named: "the highway", "di hywe" (NORM "highway": kriol_spelling), "la
 # carretera". Before a relation or a distance it only carries the place phrase ("the road
 # [behind the market]").
 _ANY_ROAD = _GENERIC_ROADS | frozenset(
     {"highway", "hwy", "carretera", "calle", "camino", "callejon"}
+)
+# Paths nobody named lead to the place: "the walkway to [the market]", "di path to [di skool]".
+_PATHS = frozenset(
+    {"path", "paths", "walkway", "andador", "trail", "trak", "track", "sendero", "vereda"}
+)
+# What leads from an unnamed road or path to its place, and stays out of the span.
+_ROAD_TO = frozenset(
+    {"to", "tu", "a", "al", "hacia", "pa", "de", "del", "through", "thru", "chru", "by"}
 )
 _CLAUSE_OPENERS = frozenset({"that", "dat", "que", "weh"})
 _ROAD_IN = frozenset({"in", "eena", "en", "inna"})
@@ -476,17 +484,24 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     if start + 1 < end and word_class(norms[start]) == "DET" and norms[start + 1] in _ANY_ROAD:
         start = _drop_generic_head(norms, classes, start, end)
     start = _before_the_place(norms, classes, start)
-    # 4b. "la calle [del cementerio]": a Spanish road named by a landmark is one name
-    if start >= 2 and norms[start - 1] in {"de", "del"} and norms[start - 2] in _ROADS_ES:
+    # 4b. "la avenida [del cementerio]": a Spanish avenue named by a landmark is one name
+    # (but "la calle del [hospital]": a street nobody named only leads to its place)
+    if (
+        start >= 2
+        and norms[start - 1] in {"de", "del"}
+        and norms[start - 2] in _ROADS_ES - _ANY_ROAD
+    ):
         start -= 2
         if start >= 1 and word_class(norms[start - 1]) == "DET":
             start -= 1
-    # 5. "the road to armenia": a landmark noun linked to the predicted place comes along
+    # 5. "the junction to teakettle": a landmark noun linked to the predicted place comes
+    # along (not a road or path nobody named: "the road to [armenia]")
     if (
         start >= 2
         and norms[start - 1] in _COMPOUND_LINKS
         and classes[start - 2] == "LM"
         and not (norms[start - 1] in _PLACING_LINKS and norms[start - 2] in _REPORTED_HEADS)
+        and not (norms[start - 1] in _ROAD_TO and norms[start - 2] in _ANY_ROAD | _PATHS)
     ):
         j = start - 2
         k = j
@@ -917,6 +932,13 @@ def _drop_generic_head(norms: list[str], classes: list[str], start: int, end: in
         i += 1
     if i + 1 < end and classes[i] == "O" and norms[i + 1] in _GENERIC_HEADS:
         i += 1  # "a locked room", "the empty house"
+    elif (
+        i + 2 < end
+        and classes[i] in {"O", "REL"}
+        and norms[i + 1] in _ANY_ROAD | _PATHS
+        and norms[i + 2] in _ROAD_TO
+    ):
+        i += 1  # "the back road to [roaring creek]"
     if i >= end - 1:
         return start
     head = norms[i]
@@ -947,6 +969,13 @@ def _drop_generic_head(norms: list[str], classes: list[str], start: int, end: in
         if j + 1 < end - 1 and _in_front_at(norms, j):
             return j  # "the road [in front of the clinic]"
         return j + 1
+    elif (
+        head in _ANY_ROAD | _PATHS
+        and norms[j] in _ROAD_TO
+        and j + 1 < end
+        and norms[j + 1] not in _ROAD_NAMES_ES  # "la carretera del norte" is a name
+    ):
+        return j + 1  # "the road to [armenia]", "el camino a [camalote]", "the highway by [X]"
     elif head in _REPORTED_HEADS and norms[j] in _PLACING_LINKS:
         return j + 1  # "lamp [post by] the taxi stand", "the bridge at teakettle"
     return start
@@ -1002,14 +1031,18 @@ _MOVERS = frozenset(
     {"bus", "buses", "car", "cars", "kyar", "van", "truck", "trucks", "taxi", "taxis", "carro",
      "camion", "moto", "bike", "driver", "drivers", "chofer", "man", "woman", "people", "gente"}
 )  # fmt: skip
-# Words that alone locate nothing: "the road", "di whole street", "this area", "entre".
-NOWHERE = _GENERIC_HEADS | _GENERIC_ROADS | _MOVERS | frozenset(
-    {"calle", "calles", "camino", "area", "bus", "neighbourhood", "neighborhood", "way", "path",
-     "lote", "door", "doors", "wall", "whole", "this", "that", "dis", "dat", "all"}
+# Words that alone locate nothing: "the road", "di whole street", "this area", "entre"; a
+# corner, curve, junction or entrance nobody named ("los borrachos de la esquina", "cows on
+# the curve", "the stop sign at the junction": never a span alone in the training split).
+NOWHERE = _GENERIC_HEADS | _GENERIC_ROADS | _MOVERS | _PATHS | frozenset(
+    {"calle", "calles", "camino", "area", "bus", "neighbourhood", "neighborhood", "way",
+     "lote", "door", "doors", "wall", "whole", "this", "that", "dis", "dat", "all", "curve",
+     "curva", "intersection", "junction", "construccion", "construction", "parking"}
 )  # fmt: skip
 
 
-# Relation words that are places of their own: "la esquina", "a una cuadra del parque".
+# Relation words that are places of their own: "a una cuadra del parque" (but not a bare
+# "la esquina", "the corner" or "la entrada": which one?).
 # ("the back", "the top" alone are parts of something unnamed: a window, a van, a body.)
 _PLACE_RELATIONS = (_PART_NOUNS | _PAIR_HEADS | _DISTANCE_UNITS) - {
     "back",
@@ -1017,6 +1050,11 @@ _PLACE_RELATIONS = (_PART_NOUNS | _PAIR_HEADS | _DISTANCE_UNITS) - {
     "end",
     "side",
     "middle",
+    "corner",
+    "kaana",
+    "esquina",
+    "entrance",
+    "entrada",
 }
 
 
