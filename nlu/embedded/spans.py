@@ -126,6 +126,7 @@ _CUT = frozenset(
         "all", "always", "aalweez", "for", "para", "fi", "because", "bcuz", "porque", "ahora",
         "ahorita",
         "help", "pls", "plz", "please", "ayuda", "porfa", "agen", "again", "otra",
+        "call", "kaal", "llamen", "send", "sen", "manden", "hurry", "quick", "kwik", "fass",
     }
 )  # fmt: skip
 # Time words end a place phrase: "frente a la escuela [a la hora de salida]".
@@ -1012,7 +1013,9 @@ _PLACING_LINKS = frozenset({"by", "near", "at", "in", "eena", "inna", "en", "cer
 
 
 # "mi kaana", "behind our houses": a personal place only a friend could find is no span.
-_POSSESSIVES = frozenset({"my", "mi", "our", "wi", "we", "nuestra", "nuestro", "nuestras"})
+_POSSESSIVES = frozenset(
+    {"my", "mi", "our", "wi", "we", "nuestra", "nuestro", "nuestras", "his", "their", "su", "sus"}
+)
 # "girls from honduras": where people come from, not where the report happens.
 _ORIGINS = frozenset(
     {"guatemala", "honduras", "salvador", "mexico", "nicaragua", "china", "india", "jamaica",
@@ -1037,7 +1040,8 @@ _MOVERS = frozenset(
 NOWHERE = _GENERIC_HEADS | _GENERIC_ROADS | _MOVERS | _PATHS | frozenset(
     {"calle", "calles", "camino", "area", "bus", "neighbourhood", "neighborhood", "way",
      "lote", "door", "doors", "wall", "whole", "this", "that", "dis", "dat", "all", "curve",
-     "curva", "intersection", "junction", "construccion", "construction", "parking"}
+     "curva", "intersection", "junction", "construccion", "construction", "parking", "entrada",
+     "entrance"}
 )  # fmt: skip
 
 
@@ -1084,17 +1088,26 @@ _GO_VERBS = frozenset(
 )  # fmt: skip
 
 
+# Coming back from school: "cuando vuelven de la escuela", "no ha regresado de la escuela".
+_BACK_VERBS = frozenset(
+    {"vuelve", "vuelven", "volvio", "volver", "regresa", "regresan", "regreso", "regresado",
+     "regresar", "sale", "salen", "salio", "salir", "llega", "llegan", "llego"}
+)  # fmt: skip
+
+
 def _school_attended(norms: list[str], start: int, end: int) -> bool:
-    """True for "[la escuela]" after a verb of going and "a": the institution attended."""
+    """True for "[la escuela]" after a verb of going and "a" (or "camino a": on the way to
+    it), or after a verb of coming back and "de": the institution attended."""
     first = start + 1 if word_class(norms[start]) == "DET" else start
-    return (
-        end - first == 1
-        and norms[first] in SCHOOLS
-        and start >= 2
-        and norms[start - 1] in {"a", "al"}
-        # "caminen solos a la escuela": one word may stand between
-        and any(norms[k] in _GO_VERBS for k in range(max(0, start - 3), start - 1))
-    )
+    if not (end - first == 1 and norms[first] in SCHOOLS and start >= 2):
+        return False
+    # "caminen solos a la escuela": one word may stand between
+    before = range(max(0, start - 3), start - 1)
+    if norms[start - 1] in {"a", "al"}:
+        return any(norms[k] in _GO_VERBS or norms[k] == "camino" for k in before)
+    if norms[start - 1] in {"de", "del"}:
+        return any(norms[k] in _BACK_VERBS for k in before)
+    return False
 
 
 # "behind me", "backa ahn": a relation to a person locates nothing.

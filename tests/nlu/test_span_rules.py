@@ -78,7 +78,10 @@ def _refined(nlp: Language, text: str, predicted: str) -> str | None:
         ("the old hotel on bliss parade is a hideout", "bliss parade", "bliss parade"),
         # "from", "fram" and a Spanish "a" before an article only attach the place
         ("wan man di folla mi fram di bus stop", "fram di bus stop", "di bus stop"),
-        ("los perros mordieron a dos niños camino a la escuela", "a la escuela", "la escuela"),
+        ("los perros mordieron a dos niños cerca a la escuela", "a la escuela", "la escuela"),
+        # a call for help starts the rest of the message
+        ("hearing gunshots right now across from the stadium call police",
+         "across from the stadium call police", "across from the stadium"),
         # a place's name, one word and a landmark noun are one landmark; a time, a pronoun
         # or "and" between them is not a word of the name
         ("huge pothole in front of the belmopan fire station", "in front of the belmopan",
@@ -297,6 +300,7 @@ def test_generic_words_alone_are_no_place(nlp: Language, text: str, predicted: s
         ("los borrachos de la esquina le gritan a mi hija", "la esquina"),
         ("cows on the curve every night", "the curve"),
         ("hay vacas en la curva", "la curva"),
+        ("no hay señal de ceda el paso en la entrada", "la entrada"),
         ("dehn shoot out di lite an now di kaana daak", "di kaana daak"),
         ("los hombres de la construccion le gritan a las muchachas", "la construccion"),
     ],
@@ -493,6 +497,11 @@ def test_the_school_building_and_the_institution(
         # school as the institution one goes to or comes from
         ("ya no es seguro que los niños caminen solos a la escuela", "la escuela"),
         ("hay un niño que trabaja en la finca y no va a la escuela", "la escuela"),
+        ("los perros mordieron a dos niños camino a la escuela", "la escuela"),
+        ("mi hija no ha regresado de la escuela y ya es de noche", "la escuela"),
+        ("le dicen cosas feas cuando vuelven de la escuela", "la escuela"),
+        # "his house", "su casa": personal places too
+        ("a man was shot in front of his house", "in front of his house"),
         # a verb after a Spanish clitic is no country
         ("no entiendo como se usa", "usa"),
     ],
