@@ -538,6 +538,8 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         or _generic_only(norms, classes, start, end)
         or _about_a_person(norms, start)
         or _school_attended(norms, start, end)
+        # "at [3] in the morning": a number alone is a time or a count, not a place
+        or all(norms[i].isdigit() for i in range(start, end))
         # "no entiendo como se usa": a verb after a clitic, not the USA
         or (end - start == 1 and start >= 1 and norms[start - 1] in _CLITICS)
     ):

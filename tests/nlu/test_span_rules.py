@@ -301,6 +301,7 @@ def test_generic_words_alone_are_no_place(nlp: Language, text: str, predicted: s
         ("cows on the curve every night", "the curve"),
         ("hay vacas en la curva", "la curva"),
         ("no hay señal de ceda el paso en la entrada", "la entrada"),
+        ("they sell beer from the window of a house at 3 in the morning", "3"),
         ("dehn shoot out di lite an now di kaana daak", "di kaana daak"),
         ("los hombres de la construccion le gritan a las muchachas", "la construccion"),
     ],
