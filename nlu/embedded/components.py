@@ -36,6 +36,7 @@ NEG_VALUE = -5000.0
 _MAX_NGRAM = 5
 _MIN_NGRAM = 2
 _DOC_KEY = "safercity_bow_features"
+_PARTS_KEY = "safercity_bow_parts"
 _CUE_WEIGHT = 6  # a cue stem counts like six features (cross-validated on train)
 # Words repeat across messages ("the", "di", "light"): their features and folded forms are
 # computed once per process (bounded, a few MB at most).
@@ -59,6 +60,28 @@ def _word_keys(word: str) -> tuple[int, ...]:
     return tuple(keys)
 
 
+def _feature_parts(words: Sequence[str]) -> tuple[list[int], list[int]]:
+    """A message's word, n-gram, bigram and length keys; and its cue keys, repeated."""
+    keys: list[int] = []
+    prev = "<s>"
+    for word in words:
+        keys.extend(_word_keys(word))
+        keys.append(_h("b:" + prev + " " + word))
+        prev = word
+    if words:
+        keys.append(_h("b:" + prev + " </s>"))
+    keys.append(_h("len:" + str(min(len(words), 12))))
+    cues: list[int] = []
+    for label in cue_labels(list(words)):
+        cues.extend([_h("cue:" + label)] * _CUE_WEIGHT)
+    return keys, cues
+
+
+def _joined(parts: tuple[list[int], list[int]], distinct: bool) -> list[int]:
+    keys, cues = parts
+    return (list(dict.fromkeys(keys)) if distinct else keys) + cues
+
+
 def text_features(words: Sequence[str], distinct: bool = False) -> list[int]:
     """Hashed features of a message's folded words (order-insensitive except bigrams).
 
@@ -68,21 +91,7 @@ def text_features(words: Sequence[str], distinct: bool = False) -> list[int]:
     reads distinct features (3-fold CV on train level, the blind dev4 writer's macro-F1
     0.947 -> 0.956 over four seeds); the urgency classifier keeps counts (its CV recall
     fell 0.960 -> 0.936 with distinct ones)."""
-    keys: list[int] = []
-    prev = "<s>"
-    for word in words:
-        keys.extend(_word_keys(word))
-        keys.append(_h("b:" + prev + " " + word))
-        prev = word
-    if words:
-        keys.append(_h("b:" + prev + " </s>"))
-    if distinct:
-        keys = list(dict.fromkeys(keys))
-    for label in cue_labels(list(words)):
-        cue = _h("cue:" + label)
-        keys.extend([cue] * _CUE_WEIGHT)
-    keys.append(_h("len:" + str(min(len(words), 12))))
-    return keys
+    return _joined(_feature_parts(words), distinct)
 
 
 def doc_words(doc: Doc) -> list[str]:
@@ -104,7 +113,13 @@ def _extract_forward(
     for doc in docs:
         cached = cache.get(doc.text) if cache is not None else doc.user_data.get(doc_key)
         if cached is None:
-            raw = text_features(doc_words(doc), distinct)
+            # the classifiers of one message share the words' keys, whichever way they count
+            parts = doc.user_data.get(_PARTS_KEY) if cache is None else None
+            if parts is None:
+                parts = _feature_parts(doc_words(doc))
+                if cache is None:
+                    doc.user_data[_PARTS_KEY] = parts
+            raw = _joined(parts, distinct)
             keys_arr, counts = numpy.unique(numpy.asarray(raw, dtype="uint64"), return_counts=True)
             vals = counts.astype("float32")
             norm = float(numpy.sqrt((vals * vals).sum())) or 1.0
