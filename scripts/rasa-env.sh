@@ -26,7 +26,8 @@ RASA_HOME="${RASA_HOME:-$ROOT/.safercity/rasa}"
 RASA_HOST="${RASA_HOST:-127.0.0.1}"
 RASA_PORT="${RASA_PORT:-5005}"
 REQUIREMENTS="$ROOT/scripts/rasa-requirements.txt"
-CONFIG="$ROOT/config.yml"
+# RASA_CONFIG: another pipeline file (CI trains a shorter copy of config.yml: scripts/ci-rasa.sh)
+CONFIG="${RASA_CONFIG:-$ROOT/config.yml}"
 TRAIN_DATA="$ROOT/nlu/data/train"
 PIDFILE="$RASA_HOME/server.pid"
 SERVER_LOG="$RASA_HOME/server.log"
@@ -110,7 +111,8 @@ data_hash() {
     # The model is retrained when the pipeline, the training data or the pins change.
     (
         cd "$ROOT"
-        sha256sum config.yml scripts/rasa-requirements.txt
+        if [[ -n "${RASA_CONFIG:-}" ]]; then sha256sum "$CONFIG"; else sha256sum config.yml; fi
+        sha256sum scripts/rasa-requirements.txt
         find nlu/data/train -type f \( -name '*.yml' -o -name '*.yaml' \) -print0 \
             | sort -z | xargs -0 sha256sum
     ) | sha256sum | cut -c1-16
