@@ -108,6 +108,7 @@ _ANY_ROAD = _GENERIC_ROADS | frozenset(
 _PATHS = frozenset(
     {"path", "paths", "walkway", "andador", "trail", "trak", "track", "sendero", "vereda"}
 )
+_UNNAMED_WAYS = _ANY_ROAD | _PATHS
 # What leads from an unnamed road or path to its place, and stays out of the span.
 _ROAD_TO = frozenset(
     {"to", "tu", "a", "al", "hacia", "pa", "de", "del", "through", "thru", "chru", "by"}
@@ -490,7 +491,7 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     if (
         start >= 2
         and norms[start - 1] in {"de", "del"}
-        and norms[start - 2] in _ROADS_ES - _ANY_ROAD
+        and norms[start - 2] in _NAMED_BY_LANDMARK_ES
     ):
         start -= 2
         if start >= 1 and word_class(norms[start - 1]) == "DET":
@@ -502,7 +503,7 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         and norms[start - 1] in _COMPOUND_LINKS
         and classes[start - 2] == "LM"
         and not (norms[start - 1] in _PLACING_LINKS and norms[start - 2] in _REPORTED_HEADS)
-        and not (norms[start - 1] in _ROAD_TO and norms[start - 2] in _ANY_ROAD | _PATHS)
+        and not (norms[start - 1] in _ROAD_TO and norms[start - 2] in _UNNAMED_WAYS)
     ):
         j = start - 2
         k = j
@@ -863,6 +864,9 @@ _ES_COMPOUND_TAILS = frozenset(
      "juegos", "gobierno", "taxis", "gasolina", "abarrotes"}
 )  # fmt: skip
 _ROADS_ES = frozenset({"calle", "carretera", "camino", "callejon", "avenida"})
+# The Spanish roads a landmark after "del" names ("la avenida del cementerio"); a calle,
+# carretera or camino nobody named only leads to it ("la calle del [hospital]").
+_NAMED_BY_LANDMARK_ES = _ROADS_ES - _ANY_ROAD
 _ROAD_NAMES_ES = frozenset(
     {"costera", "principal", "norte", "sur", "este", "oeste", "vieja", "nueva", "colibri",
      "occidental", "panamericana"}
@@ -938,7 +942,7 @@ def _drop_generic_head(norms: list[str], classes: list[str], start: int, end: in
     elif (
         i + 2 < end
         and classes[i] in {"O", "REL"}
-        and norms[i + 1] in _ANY_ROAD | _PATHS
+        and norms[i + 1] in _UNNAMED_WAYS
         and norms[i + 2] in _ROAD_TO
     ):
         i += 1  # "the back road to [roaring creek]"
@@ -973,7 +977,7 @@ def _drop_generic_head(norms: list[str], classes: list[str], start: int, end: in
             return j  # "the road [in front of the clinic]"
         return j + 1
     elif (
-        head in _ANY_ROAD | _PATHS
+        head in _UNNAMED_WAYS
         and norms[j] in _ROAD_TO
         and j + 1 < end
         and norms[j + 1] not in _ROAD_NAMES_ES  # "la carretera del norte" is a name
