@@ -337,6 +337,7 @@ RELATION_WORDS: frozenset[str] = frozenset(
     {
         # English
         "behind",
+        "above",
         "back",
         "front",
         "across",

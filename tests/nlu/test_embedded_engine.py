@@ -328,6 +328,11 @@ def test_the_location_tagger_keeps_its_weights_averaged_over_training(tiny_split
             "criminal_activity",
             "di baysbaal fiil eena san martin",
         ),
+        (
+            "dehn bruk eena di supamaakit tu blaks fram di sinima las nait",
+            "criminal_activity",
+            "di supamaakit tu blaks fram di sinima",
+        ),
     ],
 )
 def test_kriol_written_phonetically_is_understood(
