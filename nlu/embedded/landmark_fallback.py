@@ -24,6 +24,7 @@ from nlu.embedded.spans import (
     RELATION_LINKS,
     SCHOOLS,
     UNPLACED,
+    VENUES,
     refine,
 )
 
@@ -36,9 +37,8 @@ _SCENE_BEFORE = frozenset(
 )  # fmt: skip
 # Establishments that are what a report is about ("the bar sells to kids"): as the subject
 # they are the reported thing, not its place.
-_ESTABLISHMENTS = frozenset(
-    {"bar", "bars", "club", "cantina", "shop", "store", "tienda", "disco", "discoteca",
-     "nightclub", "dancehall", "billar", "pool", "rum", "liquor", "licoreria", "restaurant",
+_ESTABLISHMENTS = VENUES | frozenset(
+    {"shop", "store", "tienda", "pool", "rum", "liquor", "licoreria", "restaurant",
      "restaurante", "hotel", "motel", "farm", "finca", "company", "factory"}
 )  # fmt: skip
 # Nouns a landmark only qualifies: "the bar owner", "the school bus", "di skool gyal dehn".
@@ -46,7 +46,7 @@ _QUALIFIED = frozenset(
     {"owner", "owners", "owna", "bus", "buses", "pikni", "gyal", "bwai", "girl", "girls",
      "boy", "boys", "kid", "kids", "children", "worker", "workers", "teacher", "teachers",
      "guard", "guards", "security", "fence", "gate", "student", "students", "night",
-     "nights", "time", "hours", "light", "lights", "lite", "lites"}
+     "nights", "time", "hours", "light", "lights", "lite", "lites", "sign", "signs"}
 )  # fmt: skip
 # Openers before a subject ("good morning the park has no lights").
 _OPENERS = frozenset(

@@ -60,6 +60,7 @@ LEFT_RELATIONS = frozenset(
         "despues",
         "antes",
         "over",
+        "above",
         "under",
         "unda",
         "onda",
@@ -161,6 +162,8 @@ _NAME_ENDINGS = frozenset(
      "parade", "yard", "yaad", "parking", "grounds", "grown", "compound", "campus", "route",
      "ruta", "border", "boulevard", "blvd"}
 )  # fmt: skip
+# The part of a place that follows its name: "the park entrance", "the school gate".
+_PARTS_AFTER = frozenset({"entrance", "gate", "curve", "junction", "turnoff", "crossing"})
 # Words between a place's name and a landmark noun that join two phrases, not one name.
 _NOT_MODIFIERS = frozenset(
     {"and", "an", "or", "y", "o", "but", "pero", "bot", "then", "den", "also", "too", "near",
@@ -322,9 +325,15 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     # 1. "the corner [of mahogany street]": a part-of noun takes its complement
     if end < n - 1 and norms[end - 1] in _PART_NOUNS and norms[end] in {"of", "de", "del", "a"}:
         end += 1
-    # a dangling connector at the end: extend over what follows, or trim it
+    # a dangling connector at the end: extend over what follows, or trim it; so does the
+    # link of a distance ("[two door fram] di chainee shop": the distance needs its place)
     steps = 0
-    while end < n and end > start and norms[end - 1] in _CONNECTORS and steps < 4:
+    while (
+        end < n
+        and end > start
+        and (norms[end - 1] in _CONNECTORS or (end - 3 >= start and _distance_at(norms, end - 3)))
+        and steps < 4
+    ):
         if (
             not doc[end].is_alpha
             or norms[end] in _STOP_AFTER
@@ -336,6 +345,13 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         end += 1
         steps += 1
         while end < n and classes[end] == "PLACE_I":
+            end += 1
+        if (  # "two door fram di chainee [shop]": the landmark noun the word describes
+            end < n
+            and classes[end - 1] == "O"
+            and word_class(norms[end]) == "LM"
+            and norms[end] not in _NOT_NAME_NOUNS
+        ):
             end += 1
     while end > start + 1 and norms[end - 1] in _AND:
         end -= 1  # "the corner of hibiscus [and]": the pair rule below decides
@@ -428,6 +444,10 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         and norms[end] not in _NOT_NAME_NOUNS
         and end - start < 12
     ):
+        end += 1
+    # "[the park entrance]", "[the hummingbird highway curve]": the part of a named place
+    # where it happens is still that place
+    if end < n and norms[end] in _PARTS_AFTER and classes[end - 1] in {"PLACE_B", "PLACE_I", "LM"}:
         end += 1
     # 1d. "the houses [behind salvapan]", "a yard in [roaring creek]": a generic noun that
     # only carries the place phrase after it is not part of the place
@@ -538,6 +558,7 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         or _origin(norms, start, end)
         or _generic_only(norms, classes, start, end)
         or _about_a_person(norms, start)
+        or _establishment_reported(doc, norms, start, end)
         or _school_attended(norms, start, end)
         # "at [3] in the morning": a number alone is a time or a count, not a place
         or all(norms[i].isdigit() for i in range(start, end))
@@ -737,7 +758,8 @@ _NOT_NAME_NOUNS = _REPORTED_HEADS | _COUNT_WORDS
 # Words after which a noun phrase is still the subject of the message.
 _SUBJECT_BEFORE = frozenset(
     {"why", "does", "do", "and", "an", "ahn", "y", "but", "pero", "hi", "hello", "gud",
-     "good", "morning", "buenas", "buenos", "dias", "tardes", "noches", "que", "that", "dat",
+     "good", "morning", "evening", "ivnin", "afternoon", "buenas", "buenos", "dias", "tardes",
+     "noches", "que", "that", "dat",
      "weekend", "evry", "every", "now", "ahora", "ahorita"}
 )  # fmt: skip
 
@@ -1054,7 +1076,9 @@ NOWHERE = _GENERIC_HEADS | _GENERIC_ROADS | _MOVERS | _PATHS | frozenset(
 # Relation words that are places of their own: "a una cuadra del parque" (but not a bare
 # "la esquina", "the corner" or "la entrada": which one?).
 # ("the back", "the top" alone are parts of something unnamed: a window, a van, a body.)
-_PLACE_RELATIONS = (_PART_NOUNS | _PAIR_HEADS | _DISTANCE_UNITS) - {
+# A distance unit alone is none either ("outside the door", "into the houses"): only with
+# its count and link ("two doors from ...").
+_PLACE_RELATIONS = (_PART_NOUNS | _PAIR_HEADS) - {
     "back",
     "top",
     "end",
@@ -1071,7 +1095,11 @@ _PLACE_RELATIONS = (_PART_NOUNS | _PAIR_HEADS | _DISTANCE_UNITS) - {
 def _generic_only(norms: list[str], classes: list[str], start: int, end: int) -> bool:
     """Nothing but articles, relation words and generic nouns: no place anyone could find."""
     return all(
-        (classes[i] in {"DET", "REL", "ATT"} or norms[i] in NOWHERE | _NO_LANDMARK)
+        (
+            classes[i] in {"DET", "REL", "ATT"}
+            or word_class(norms[i]) == "DET"  # "the" of a nameless "the junction"
+            or norms[i] in NOWHERE | _NO_LANDMARK
+        )
         and norms[i] not in _PLACE_RELATIONS
         for i in range(start, end)
     )
@@ -1081,7 +1109,8 @@ def _generic_only(norms: list[str], classes: list[str], start: int, end: int) ->
 # "the farm", "di drain", "el terreno", "di place" (the convention's own examples).
 _NO_LANDMARK = frozenset(
     {"village", "villages", "aldea", "farm", "finca", "drain", "drains", "alcantarilla",
-     "terreno", "potrero", "community", "town", "city", "ciudad", "gate", "place", "patio"}
+     "terreno", "potrero", "community", "town", "city", "ciudad", "gate", "place", "patio",
+     "pueblo"}
 )  # fmt: skip
 # School as the institution one attends ("no la manda a la escuela", "walk to school") is
 # no place; the building is ("outside the school", "robaron a la escuela").
@@ -1121,6 +1150,24 @@ _PRONOUNS = frozenset(
     {"me", "him", "ih", "her", "ahn", "us", "wi", "them", "dehn", "you", "yu", "unu", "ella",
      "nosotros", "ellos"}
 )  # fmt: skip
+
+
+# Places people go to drink and dance: as the subject with no place named, what the message
+# reports, not where ("la discoteca nunca cierra a tiempo", "the club plays music till 4").
+VENUES = frozenset(
+    {"bar", "bars", "club", "clubs", "disco", "discoteca", "cantina", "canteen", "nightclub",
+     "dancehall", "billar"}
+)  # fmt: skip
+
+
+def _establishment_reported(doc: Doc, norms: list[str], start: int, end: int) -> bool:
+    first = start + 1 if word_class(norms[start]) == "DET" else start
+    return (
+        end - first == 1
+        and norms[first] in VENUES
+        and _is_subject(doc, norms, start)
+        and not (end < len(norms) and norms[end] in _PLACED_BY)
+    )
 
 
 def _about_a_person(norms: list[str], start: int) -> bool:
@@ -1270,5 +1317,6 @@ LANDMARK_TAILS = frozenset(
     {"building", "bildin", "buildings", "cerrada", "cerrado", "abandonada", "abandonado",
      "viejo", "vieja", "peatonal", "principal", "central", "nuevo", "nueva", "quemada",
      "quemado", "catolica", "adventista", "metodista", "anglicana", "bautista", "evangelica",
-     "nazarena", "menonita", "pentecostal", "publica", "publico", "municipal"}
+     "nazarena", "menonita", "pentecostal", "publica", "publico", "municipal", "primaria",
+     "secundaria", "colgante", "comunitario", "comunal"}
 )  # fmt: skip

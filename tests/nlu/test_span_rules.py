@@ -50,6 +50,16 @@ def _refined(nlp: Language, text: str, predicted: str) -> str | None:
         ("they sell drugs two doors from the chinese shop", "the chinese shop",
          "two doors from the chinese shop"),
         ("venden droga a una cuadra del parque", "parque", "a una cuadra del parque"),
+        # a distance cut at its link takes the place it measures from
+        ("dehn shat wahn bwai two door fram di chainee shop eena las flores", "two door fram",
+         "two door fram di chainee shop eena las flores"),
+        # above moves the point like over; the part of a place after its name stays in
+        ("girls living above the club not allowed to go outside", "above the club",
+         "above the club"),
+        ("overgrown bushes at the park entrance make it dark", "the park",
+         "the park entrance"),
+        ("la tienda vende licor a un lado de la escuela primaria", "la escuela",
+         "la escuela primaria"),
         # a part-of noun takes its complement; a street name takes its last noun
         ("the dogs at the corner of mahogany street bite", "the corner",
          "the corner of mahogany street"),
@@ -297,6 +307,14 @@ def test_the_landmark_fallback(nlp: Language, text: str, expected: str | None) -
         ("no hay señal de ceda el paso en la entrada", "la entrada"),
         ("dehn shoot out di lite an now di kaana daak", "di kaana daak"),
         ("los hombres de la construccion le gritan a las muchachas", "la construccion"),
+        # a nameless junction, a door, the houses, the village's entrance
+        ("the stop sign at the junction fell down months ago", "the junction"),
+        ("my husband has a knife and he is outside the door now", "the door"),
+        ("scorpions coming into the houses from the lot", "the houses"),
+        ("le dispararon a un hombre anoche en la entrada del pueblo", "la entrada del pueblo"),
+        # a bar or club as the subject, no place named: the reported thing, not a place
+        ("la discoteca nunca cierra a tiempo", "la discoteca"),
+        ("good evening the club plays music till 4 every night", "the club"),
         # a number alone is a time or a count
         ("they sell beer from the window of a house at 3 in the morning", "3"),
     ],
