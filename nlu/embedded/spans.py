@@ -1161,6 +1161,7 @@ VENUES = frozenset(
 
 
 def _establishment_reported(doc: Doc, norms: list[str], start: int, end: int) -> bool:
+    """True for "[the club]" alone as the message's subject, nothing placing it after."""
     first = start + 1 if word_class(norms[start]) == "DET" else start
     return (
         end - first == 1
