@@ -17,6 +17,7 @@ from spacy.tokens import Doc
 from nlu.embedded.rules import word_class
 from nlu.embedded.spans import (
     DEFINITE,
+    GREETINGS,
     LANDMARK_TAILS,
     LEFT_RELATIONS,
     MOTION_PREPOSITIONS,
@@ -49,10 +50,7 @@ _QUALIFIED = frozenset(
      "nights", "time", "hours", "light", "lights", "lite", "lites", "sign", "signs"}
 )  # fmt: skip
 # Openers before a subject ("good morning the park has no lights").
-_OPENERS = frozenset(
-    {"hi", "hello", "good", "morning", "afternoon", "evening", "buenas", "buenos", "dias",
-     "tardes", "noches", "gud", "mawnin", "pls", "please"}
-)  # fmt: skip
+_OPENERS = GREETINGS | frozenset({"mawnin", "pls", "please"})
 
 
 # Words that point at a building, not the institution ("near the school", "roun di skool";

@@ -755,11 +755,14 @@ _REPORTED_HEADS = _GENERIC_HEADS | _GENERIC_ROADS | frozenset(
 _NOT_NAME_NOUNS = _REPORTED_HEADS | _COUNT_WORDS
 
 
+# Greetings that open a message before its subject ("good evening the club ...").
+GREETINGS = frozenset(
+    {"hi", "hello", "gud", "good", "morning", "evening", "afternoon", "buenas", "buenos", "dias",
+     "tardes", "noches"}
+)  # fmt: skip
 # Words after which a noun phrase is still the subject of the message.
-_SUBJECT_BEFORE = frozenset(
-    {"why", "does", "do", "and", "an", "ahn", "y", "but", "pero", "hi", "hello", "gud",
-     "good", "morning", "evening", "ivnin", "afternoon", "buenas", "buenos", "dias", "tardes",
-     "noches", "que", "that", "dat",
+_SUBJECT_BEFORE = GREETINGS | frozenset(
+    {"why", "does", "do", "and", "an", "ahn", "y", "but", "pero", "ivnin", "que", "that", "dat",
      "weekend", "evry", "every", "now", "ahora", "ahorita"}
 )  # fmt: skip
 
@@ -1098,7 +1101,7 @@ def _generic_only(norms: list[str], classes: list[str], start: int, end: int) ->
         (
             classes[i] in {"DET", "REL", "ATT"}
             or word_class(norms[i]) == "DET"  # "the" of a nameless "the junction"
-            or norms[i] in NOWHERE | _NO_LANDMARK
+            or norms[i] in _NO_PLACE_WORDS
         )
         and norms[i] not in _PLACE_RELATIONS
         for i in range(start, end)
@@ -1112,6 +1115,7 @@ _NO_LANDMARK = frozenset(
      "terreno", "potrero", "community", "town", "city", "ciudad", "gate", "place", "patio",
      "pueblo"}
 )  # fmt: skip
+_NO_PLACE_WORDS = NOWHERE | _NO_LANDMARK
 # School as the institution one attends ("no la manda a la escuela", "walk to school") is
 # no place; the building is ("outside the school", "robaron a la escuela").
 SCHOOLS = frozenset({"school", "skool", "skul", "escuela", "colegio", "college", "university"})
