@@ -682,11 +682,14 @@ def _all_over(norms: list[str], i: int) -> bool:
 
 def _scene_before_relation(doc: Doc, norms: list[str], classes: list[str], start: int) -> int:
     """The start of "the gas station" before a span that opens with a relation ("in front
-    of the hospital"), when that landmark is not what the message is about; else `start`."""
+    of the hospital") or a distance ("two blocks from the cinema", "a dos cuadras del
+    parque"), when that landmark is not what the message is about; else `start`."""
     if start < 2 or not (
         _relation_before(norms, start)
         or _in_front_at(norms, start)
         or (norms[start] in _LINKED_ONLY and norms[start + 1] in RELATION_LINKS)
+        or _distance_at(norms, start)
+        or (norms[start] == "a" and _distance_at(norms, start + 1))
     ):
         return start
     k = start - 1
