@@ -304,6 +304,8 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         end += 1
     # 0. cut where the rest of the sentence starts, or where a time expression does
     for i in range(start + 1, end):
+        if classes[i] == "PLACE_I":
+            continue  # inside a known name: "the belmopan market and bus terminal"
         landmark_follows = i + 1 < n and classes[i + 1] == "LM"
         new_phrase = (  # "en camalote [una tienda vende ...]": a new noun phrase
             norms[i] in {"un", "una", "an", "wan"}

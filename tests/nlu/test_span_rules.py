@@ -67,6 +67,14 @@ def _refined(nlp: Language, text: str, predicted: str) -> str | None:
          "the corner of hibiscus and orchid street"),
         # the rest of the sentence, a time or a plea is cut off
         ("a guy recorded me at the pool and posted it", "the pool and posted", "the pool"),
+        # ...but not inside a known name
+        ("there is zero security at the belmopan market and bus terminal after 8",
+         "the belmopan market and bus terminal", "the belmopan market and bus terminal"),
+        # a landmark before a distance is the scene when a word attaches it
+        ("dehn bruk eena di supamaakit tu blaks fram di sinima las nait",
+         "tu blaks fram di sinima", "di supamaakit tu blaks fram di sinima"),
+        ("the shop two doors from the church sells beer to kids", "two doors from the church",
+         "two doors from the church"),
         ("no me siento segura en la parada de bus de noche", "la parada de bus de",
          "la parada de bus"),
         ("dogs attacking a boy behind the school help", "behind the school help",
