@@ -211,6 +211,13 @@ def _distance_at(norms: list[str], k: int) -> bool:
     )
 
 
+def _distance_opens(norms: list[str], k: int) -> int | None:
+    """Where the count of a distance opening at `k` stands ("two doors from" at `k`, "a dos
+    cuadras de" one word on: the Spanish `a` belongs to the distance), else None."""
+    count = k + 1 if norms[k] == "a" else k
+    return count if _distance_at(norms, count) else None
+
+
 def _in_front_at(norms: list[str], i: int) -> bool:
     """True when "in front" starts at `i` (one relation: "in" is not an attaching word)."""
     return i + 1 < len(norms) and norms[i] == "in" and norms[i + 1] == "front"
@@ -690,8 +697,7 @@ def _scene_before_relation(doc: Doc, norms: list[str], classes: list[str], start
         _relation_before(norms, start)
         or _in_front_at(norms, start)
         or (norms[start] in _LINKED_ONLY and norms[start + 1] in RELATION_LINKS)
-        or _distance_at(norms, start)
-        or (norms[start] == "a" and _distance_at(norms, start + 1))
+        or _distance_opens(norms, start) is not None
     ):
         return start
     k = start - 1
@@ -792,8 +798,8 @@ def _link_after(norms: list[str], j: int) -> int | None:
         return j + 2
     if norms[j] in _PLACED_BY:
         return j + 1
-    k = j + 1 if norms[j] == "a" else j
-    return k + 3 if _distance_at(norms, k) else None
+    count = _distance_opens(norms, j)
+    return count + 3 if count is not None else None
 
 
 def _named_place_end(norms: list[str], classes: list[str], j: int) -> int | None:
