@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -12,11 +13,12 @@ from typing import Any
 import numpy
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 import nlu.embedded.components  # registers the architecture and the lexicon; clear_caches
 from nlu.categories import CATEGORY_CODES, LANGUAGES
-from nlu.embedded import fast_classifier, fast_tok2vec, landmark_fallback
+from nlu.embedded import fast_classifier, fast_decoder, fast_tok2vec, landmark_fallback
 from nlu.embedded import spans as spans_rules
 from nlu.embedded.rules import urgent_cues
 from nlu.embedded.train import LOCATION, TEXTCATS, URGENT, apply_temperature, labels_of
@@ -63,6 +65,13 @@ class EmbeddedEngine:
         self.nlp = nlp
         self.fast_tagger = fast and fast_tok2vec.install(nlp)
         self.fast_classifiers = fast and fast_classifier.install(nlp, TEXTCATS)
+        decoder = fast_decoder.install(nlp) if self.fast_tagger else None
+        self.fast_decoder = decoder is not None
+        # the pipeline's steps, the tagger's decoding through `decoder` when it is in use
+        self._steps: list[Callable[[Doc], Doc]] = [
+            decoder if decoder is not None and name == "ner" else proc
+            for name, proc in nlp.pipeline
+        ]
         if self.fast_tagger:
             _one_blas_thread()
         self.meta = meta
@@ -136,7 +145,9 @@ class EmbeddedEngine:
     def _parse(self, text: str) -> ParseResult:
         if not has_letters(text):
             return ParseResult(text=text)
-        doc = self.nlp(text)
+        doc = self.nlp.make_doc(text)
+        for step in self._steps:
+            doc = step(doc)
         cats = doc.cats
         raw = numpy.asarray([cats.get(label, 0.0) for label in self.intents], dtype="float64")
         probs = apply_temperature(raw, self.temperature)

@@ -1,8 +1,9 @@
 """The embedded engine's serving shortcuts change nothing a citizen would see.
 
-The fast token encoder (nlu.embedded.fast_tok2vec), the one-layer classifiers
-(nlu.embedded.fast_classifier) and the word and place caches make a
-parse cheaper; every message must come out exactly as the plain spaCy pipeline parses it.
+The fast token encoder (nlu.embedded.fast_tok2vec), the tagger's greedy decoding in numpy
+(nlu.embedded.fast_decoder), the one-layer classifiers (nlu.embedded.fast_classifier) and
+the word and place caches make a parse cheaper; every message must come out exactly as the
+plain spaCy pipeline parses it.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from typing import Any
 import numpy
 import pytest
 import spacy
+from spacy.tokens import Span
 
-from nlu.embedded import fast_tok2vec
+from nlu.embedded import fast_decoder, fast_tok2vec
+from nlu.embedded.components import NER_MODEL
 from nlu.embedded.engine import EmbeddedEngine
 from nlu.embedded.store import ensure_model
 from nlu.training_data import load, split_dir
@@ -36,6 +39,7 @@ def test_the_fast_encoder_is_in_use_and_parses_every_message_the_same(
     fast, plain = engines
     assert fast.fast_tagger and not plain.fast_tagger
     assert fast.fast_classifiers and not plain.fast_classifiers
+    assert fast.fast_decoder and not plain.fast_decoder
     names = [node.name for node in fast.nlp.get_pipe("ner").model.walk()]  # type: ignore[attr-defined]
     assert "fast_tok2vec" in names and "fast_lower" in names
     for classifier in ("textcat", "urgency", "language"):
@@ -92,6 +96,7 @@ def test_an_encoder_it_does_not_know_is_left_alone() -> None:
     nlp.initialize()
     before = [node.name for node in ner.model.walk()]
     assert fast_tok2vec.install(nlp) is False
+    assert fast_decoder.install(nlp) is None
     assert [node.name for node in ner.model.walk()] == before
     assert nlp("a street light on ring road") is not None
 
@@ -108,3 +113,95 @@ def test_cached_words_and_places_give_the_same_answers_as_cold_ones(
     assert any(result.location is not None and result.location.place for result in warm)
     fast.clear_caches()
     assert [fast.parse(text) for text in reversed(sample)] == list(reversed(cold))
+
+
+# Messages whose tokens test the decoder's edges: whitespace tokens (no entity opens on one,
+# an open one runs through it), a place as the first or the last token, one token alone.
+EDGES = [
+    "light out  by the market",
+    "belmopan",
+    "market \n\n by di bridge",
+    "di lite pos da mi kaana noh di wok by san ignacio",
+    "  ",
+    "x",
+    "robbery at the bus terminal in belmopan and another one in santa elena",
+]
+
+
+def _entities(doc: Any) -> list[tuple[int, int, str]]:
+    return [(ent.start, ent.end, ent.label_) for ent in doc.ents]
+
+
+def test_the_fast_decoder_finds_what_spacys_decoding_finds(
+    engines: tuple[EmbeddedEngine, EmbeddedEngine],
+) -> None:
+    fast, _ = engines
+    decoder = fast_decoder.install(fast.nlp)
+    assert decoder is not None
+    tagger: Any = fast.nlp.get_pipe("ner")
+    texts = [ex.text for ex in load(split_dir("train")).examples] + MESSAGES + EDGES
+    differ = []
+    found = 0
+    for text in texts:
+        expected = tagger(fast_tok2vec.prepared(fast.nlp, "ner", text))
+        got = decoder(fast_tok2vec.prepared(fast.nlp, "ner", text))
+        found += len(got.ents)
+        if _entities(got) != _entities(expected) or [t.ent_iob for t in got] != [
+            t.ent_iob for t in expected
+        ]:
+            differ.append(text)
+    assert differ == []
+    assert found > len(texts) // 2  # most messages name a place: the comparison has teeth
+
+
+def test_a_doc_with_entities_already_set_goes_through_spacys_own_decoding(
+    engines: tuple[EmbeddedEngine, EmbeddedEngine],
+) -> None:
+    fast, _ = engines
+    decoder = fast_decoder.install(fast.nlp)
+    assert decoder is not None
+    tagger: Any = fast.nlp.get_pipe("ner")
+    text = "the street light by the market is out"
+    preset = fast_tok2vec.prepared(fast.nlp, "ner", text)
+    preset.set_ents([Span(preset, 1, 3, label="LOCATION")], default="unmodified")
+    expected = fast_tok2vec.prepared(fast.nlp, "ner", text)
+    expected.set_ents([Span(expected, 1, 3, label="LOCATION")], default="unmodified")
+    got = decoder(preset)
+    assert _entities(got) == _entities(tagger(expected))
+    assert (1, 3, "LOCATION") in _entities(got)  # the preset entity is kept
+
+
+@pytest.mark.parametrize("weights", ["random", "zero"])
+def test_the_fast_decoder_follows_spacys_rules_where_a_trained_tagger_never_goes(
+    weights: str,
+) -> None:
+    """An untrained tagger opens, continues and closes entities everywhere: with random
+    output weights on whitespace, at the last token, in every order the rules allow. With
+    spaCy's own zero initialisation every move scores the same and the first valid move in
+    the tagger's order wins: an untrained tagger lists "O" first, so it finds nothing."""
+    nlp = spacy.blank("en")
+    tagger: Any = nlp.add_pipe("ner", config={"model": NER_MODEL})
+    tagger.add_label("LOCATION")
+    nlp.initialize()
+    upper = tagger.model.get_ref("upper")
+    if weights == "random":
+        rng = numpy.random.default_rng(7)
+        upper.set_param("W", rng.normal(0, 1, upper.get_param("W").shape).astype("float32"))
+    else:
+        assert not upper.get_param("W").any()
+    assert fast_tok2vec.install(nlp)
+    decoder = fast_decoder.install(nlp)
+    assert decoder is not None
+    texts = EDGES + [" ".join(text.split()[:n]) + "  " for text in MESSAGES[:60] for n in (1, 3)]
+    kinds = set()
+    for text in texts + MESSAGES[:200]:
+        expected = tagger(nlp.make_doc(text))
+        got = decoder(nlp.make_doc(text))
+        assert _entities(got) == _entities(expected), text
+        kinds |= {"one" if e.end - e.start == 1 else "longer" for e in got.ents}
+        kinds |= {"at the end" for e in got.ents if e.end == len(got)}
+        kinds |= {"over a space" for e in got.ents if any(t.is_space for t in e)}
+    if weights == "random":
+        assert kinds == {"one", "longer", "at the end", "over a space"}
+    else:
+        assert kinds == set()
