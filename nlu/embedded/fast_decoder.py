@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy
+from spacy.attrs import ENT_IOB, IS_SPACE
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -94,16 +95,18 @@ class GreedyDecoder:
         rows: list[list[float]] = scores.tolist()
         return rows
 
-    def entities(self, doc: Doc) -> list[tuple[int, int]]:
-        """The (start, end) token offsets of the entities spaCy's greedy decoding finds."""
+    def entities(self, doc: Doc, space: list[int] | None = None) -> list[tuple[int, int]]:
+        """The (start, end) token offsets of the entities spaCy's greedy decoding finds
+        (`space`: which tokens are whitespace, when the caller has it)."""
         n = len(doc)
         if n == 0:
             return []
+        if space is None:
+            space = doc.to_array(IS_SPACE).tolist()
         Y = self.lower.predict(self.encode.predict([doc]))  # (n + 1, 3, nO, nP); row 0: the padding
         pad = Y[0]
         # outside an entity: (token i, none, none), spaCy's summation order
         outside = self._scores(Y[1:, 0] + pad[1] + pad[2])
-        space = [token.is_space for token in doc]
         begin, in_, last, unit, out = self.begin, self.in_, self.last, self.unit, self.out
         found: list[tuple[int, int]] = []
         start = -1
@@ -120,10 +123,9 @@ class GreedyDecoder:
                             best = move
                 if best == begin:
                     start = i
-                    if i < n - 1:
-                        # inside the entity opened at i, at tokens i+1..n-1:
-                        # (token j, token i, token j-1)
-                        inside = self._scores(Y[i + 2 :, 0] + Y[i + 1, 1] + Y[i + 1 : n, 2])
+                    # inside the entity opened at i (never the last token), at tokens
+                    # i+1..n-1: (token j, token i, token j-1)
+                    inside = self._scores(Y[i + 2 :, 0] + Y[i + 1, 1] + Y[i + 1 : n, 2])
                 elif best == unit:
                     found.append((i, i + 1))
             else:
@@ -135,10 +137,11 @@ class GreedyDecoder:
         return found
 
     def __call__(self, doc: Doc) -> Doc:
-        if any(token.ent_iob != 0 for token in doc):  # entities preset: spaCy's own rules
+        iob, space = doc.to_array([ENT_IOB, IS_SPACE]).T.tolist() if len(doc) else ([], [])
+        if any(iob):  # entities preset: spaCy's own rules
             result: Doc = self.pipe(doc)
             return result
-        spans = [Span(doc, s, e, label=self.label) for s, e in self.entities(doc)]
+        spans = [Span(doc, s, e, label=self.label) for s, e in self.entities(doc, space)]
         doc.set_ents(spans, default="outside")
         return doc
 
