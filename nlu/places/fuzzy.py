@@ -27,12 +27,8 @@ def _deletes(word: str, depth: int) -> set[str]:
     out = {word}
     frontier = {word}
     for _ in range(depth):
-        nxt = set()
-        for w in frontier:
-            for i in range(len(w)):
-                nxt.add(w[:i] + w[i + 1 :])
-        out |= nxt
-        frontier = nxt
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        out |= frontier
     return out
 
 
@@ -83,8 +79,11 @@ class FuzzyIndex:
         if depth == 0:
             return ()
         candidates: set[str] = set()
+        index = self._index
         for form in _deletes(query, depth):
-            candidates |= self._index.get(form, set())
+            keys = index.get(form)
+            if keys:
+                candidates |= keys
         best: list[tuple[int, str]] = []
         for key in candidates:
             if key[0] != query[0] or key == query:
