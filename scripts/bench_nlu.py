@@ -4,6 +4,7 @@
     .venv/bin/python scripts/bench_nlu.py --train              # also time a training from scratch
     .venv/bin/python scripts/bench_nlu.py --train --rasa start # also Rasa: train, start, measure
     .venv/bin/python scripts/bench_nlu.py --rasa-json FILE     # Rasa figures from bench_rasa.py
+    .venv/bin/python scripts/bench_nlu.py --rasa running --rounds 7  # also passes in turn
     ... --write-docs                                           # rewrite docs/nlu-benchmark.md
 
 Messages are the held-out split's texts (`--repeat N` passes). Each engine is measured in a
@@ -13,6 +14,13 @@ at a time after a warm-up; throughput is sequential messages per second, with th
 caches emptied before each pass (`clear_caches()`, where it has one). The Rasa half runs
 scripts/bench_rasa.py (the Rasa engine's own benchmark), whose memory figure is the Rasa
 server process's and whose latency includes the HTTP round trip to it.
+
+On a shared machine one engine's passes can run while a neighbour is busy and the other's
+while it is quiet. `--rounds N` (with `--rasa running`) therefore also measures the two
+engines in turn: each round is one pass of each over the same messages, the embedded engine
+in a worker process kept loaded between rounds (caches emptied before each pass), Rasa
+through its adapter; the order alternates from round to round. It prints each round's ratio
+and their median, which both engines' slow and fast moments share.
 """
 
 from __future__ import annotations
@@ -86,6 +94,87 @@ def worker(engine_name: str, cache: str | None, repeat: int) -> dict[str, Any]:
         "msgs_per_s": round(len(latencies) / total, 1),
         "peak_rss_mb": round(_peak_rss_mb(), 1),
     }
+
+
+def pass_worker(engine_name: str, cache: str | None) -> None:
+    """Runs in a fresh process: load the engine, then one pass over the messages, caches
+    emptied first, for each line read from stdin; each pass's messages/s on stdout."""
+    from nlu.loader import load_engine
+
+    engine = load_engine(engine_name, cache=Path(cache) if cache else None)
+    texts = _texts()
+    for text in texts[:20]:
+        engine.parse(text)
+    forget = getattr(engine, "clear_caches", lambda: None)
+    print("ready", flush=True)
+    for _ in sys.stdin:
+        forget()
+        started = time.perf_counter()
+        for text in texts:
+            engine.parse(text)
+        print(round(len(texts) / (time.perf_counter() - started), 1), flush=True)
+
+
+def _rasa_pass(texts: list[str]) -> float:
+    from nlu.rasa_engine import RasaEngine
+
+    url = os.environ.get("RASA_URL", "http://127.0.0.1:5005")
+    with RasaEngine(url, timeout=30.0, connect_timeout=2.0) as engine:
+        if not engine.ready():
+            raise SystemExit(f"no Rasa server ready at {url}")
+        started = time.perf_counter()
+        for text in texts:
+            engine.parse(text)
+        took = time.perf_counter() - started
+        if engine.stats.parsed_by_fallback:
+            raise SystemExit("Rasa fell back to the embedded engine during a round")
+    return len(texts) / took
+
+
+def rounds(cache: Path | None, n: int) -> list[tuple[float, float]]:
+    """(embedded, Rasa) messages/s for `n` rounds of one pass each, in alternating order."""
+    cmd = [sys.executable, __file__, "--pass-worker", "embedded"]
+    if cache:
+        cmd += ["--cache", str(cache)]
+    texts = _texts()
+    _rasa_pass(texts[:20])  # warm up
+    out: list[tuple[float, float]] = []
+    with subprocess.Popen(  # noqa: S603
+        cmd, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    ) as worker_proc:
+        send, receive = worker_proc.stdin, worker_proc.stdout
+        if send is None or receive is None or receive.readline().strip() != "ready":
+            raise SystemExit("the embedded pass worker did not start")
+
+        def embedded_pass() -> float:
+            send.write("pass\n")
+            send.flush()
+            return float(receive.readline())
+
+        for i in range(n):
+            if i % 2 == 0:
+                embedded, rasa = embedded_pass(), _rasa_pass(texts)
+            else:
+                rasa, embedded = _rasa_pass(texts), embedded_pass()
+            out.append((embedded, rasa))
+            print(
+                f"round {i + 1}: embedded {embedded:.1f}, Rasa {rasa:.1f} messages/s, "
+                f"{embedded / rasa:.1f}x",
+                flush=True,
+            )
+        send.close()
+    return out
+
+
+def rounds_summary(figures: list[tuple[float, float]]) -> str:
+    ratios = sorted(e / r for e, r in figures)
+    return (
+        f"throughput in turn, {len(figures)} rounds: embedded "
+        f"{statistics.median(e for e, _ in figures):.1f} and Rasa "
+        f"{statistics.median(r for _, r in figures):.1f} messages/s (medians); "
+        f"ratio median {statistics.median(ratios):.1f}x, "
+        f"range {ratios[0]:.1f}-{ratios[-1]:.1f}x"
+    )
 
 
 def _run_worker(engine: str, cache: Path | None, repeat: int) -> dict[str, Any]:
@@ -169,12 +258,24 @@ def main() -> None:
     )
     parser.add_argument("--rasa-json", type=Path, help="Rasa figures from bench_rasa.py --json")
     parser.add_argument("--no-keywords", action="store_true", help="skip the keyword baseline")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=0,
+        help="with --rasa running: also N rounds of one pass of each engine in turn",
+    )
     parser.add_argument("--write-docs", action="store_true", help=f"rewrite {DOC.name}")
+    parser.add_argument("--pass-worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.worker:
         print(json.dumps(worker(args.worker, args.cache, args.repeat)))
         return
+    if args.pass_worker:
+        pass_worker(args.pass_worker, args.cache)
+        return
+    if args.rounds and args.rasa != "running":
+        parser.error("--rounds needs --rasa running")
 
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="bench-nlu-") as scratch:
@@ -185,6 +286,7 @@ def main() -> None:
             embedded.update(_train_embedded(cache))
         embedded.update(_run_worker("embedded", cache, args.repeat))
         results.append(embedded)
+        in_turn = rounds(cache, args.rounds) if args.rounds else []
     if args.rasa_json:
         results.append(json.loads(args.rasa_json.read_text(encoding="utf-8")))
     elif args.rasa != "off":
@@ -198,11 +300,16 @@ def main() -> None:
     if rasa and rasa.get("msgs_per_s"):
         ratio = embedded["msgs_per_s"] / rasa["msgs_per_s"]
         print(f"\nembedded throughput = {ratio:.1f} x Rasa's")
+    summary = rounds_summary(in_turn) if in_turn else ""
+    if summary:
+        print(summary)
     if args.write_docs:
-        _write_docs(text, results, sys.argv[1:])
+        _write_docs(text, results, sys.argv[1:], summary)
 
 
-def _write_docs(text: str, results: list[dict[str, Any]], argv: list[str]) -> None:
+def _write_docs(
+    text: str, results: list[dict[str, Any]], argv: list[str], summary: str = ""
+) -> None:
     command = "python scripts/bench_nlu.py " + " ".join(a for a in argv if a != "--write-docs")
     machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
@@ -230,6 +337,13 @@ def _write_docs(text: str, results: list[dict[str, Any]], argv: list[str]) -> No
         "includes the HTTP round trip the service would pay too.",
         "",
     ]
+    if summary:
+        body[-1:-1] = [
+            "",
+            summary[0].upper() + summary[1:] + ". Each round is one pass of each engine over",
+            "the same messages, in alternating order (`--rounds`), so both see the machine's",
+            "busy and quiet moments alike.",
+        ]
     DOC.parent.mkdir(parents=True, exist_ok=True)
     existing = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
     marker = "<!-- notes below are kept when the figures are regenerated -->"
