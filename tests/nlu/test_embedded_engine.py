@@ -342,3 +342,35 @@ def test_kriol_written_phonetically_is_understood(
     assert result.category == category
     assert result.location is not None
     assert result.location.text == span
+
+
+def test_the_tagger_trains_the_same_with_its_gold_entities_worked_out_once(
+    tiny_split: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # train._NerExample keeps each example's aligned gold entities after the first update;
+    # with spaCy's own Example (which works them out at every update) the tagger must come
+    # out the same to the byte.
+    from spacy.training import Example
+
+    from nlu.embedded import train
+    from nlu.embedded.store import place_phrases
+    from nlu.training_data import load
+
+    data = load(tiny_split)
+    config = train.TrainConfig(ner_epochs=3)
+    cached = train.build_pipeline(place_phrases(data), config)
+    train.fit(cached, data.examples, data.intents, config, only=("ner",), progress=False)
+    examples = train._ner_examples(
+        cached, [(train._predicted(cached, ex.text), ex) for ex in data.examples]
+    )
+    assert all(type(eg) is train._NerExample for eg in examples)
+    for eg in examples:
+        first = eg.get_aligned_ents_and_ner()
+        assert eg.get_aligned_ents_and_ner() == first
+        assert first[1] == Example(eg.x, eg.y).get_aligned_ents_and_ner()[1]
+    assert any(tag != "O" for eg in examples for tag in eg.get_aligned_ner())
+
+    monkeypatch.setattr(train, "_NerExample", Example)
+    plain = train.build_pipeline(place_phrases(data), config)
+    train.fit(plain, data.examples, data.intents, config, only=("ner",), progress=False)
+    assert train._pipe(cached, "ner").to_bytes() == train._pipe(plain, "ner").to_bytes()
