@@ -59,8 +59,9 @@ def _texts() -> list[str]:
     return [ex.text for ex in load(split_dir("test")).examples]
 
 
-def worker(engine_name: str, cache: str | None, repeat: int) -> dict[str, Any]:
-    """Runs in a fresh process: load the engine, parse every message, report figures."""
+def _warmed_up(engine_name: str, cache: str | None) -> tuple[Any, list[str], Any, float]:
+    """The engine loaded (its load time: import, model, first parse) and warmed up on the
+    first messages; the messages; and what empties its caches."""
     started = time.perf_counter()
     from nlu.loader import load_engine
 
@@ -73,6 +74,12 @@ def worker(engine_name: str, cache: str | None, repeat: int) -> dict[str, Any]:
     # An engine's caches (words, places) start cold on every pass: passes repeat the same
     # messages, which real traffic does not.
     forget = getattr(engine, "clear_caches", lambda: None)
+    return engine, texts, forget, load_s
+
+
+def worker(engine_name: str, cache: str | None, repeat: int) -> dict[str, Any]:
+    """Runs in a fresh process: load the engine, parse every message, report figures."""
+    engine, texts, forget, load_s = _warmed_up(engine_name, cache)
     latencies: list[float] = []
     total = 0.0
     for _ in range(repeat):
@@ -99,13 +106,7 @@ def worker(engine_name: str, cache: str | None, repeat: int) -> dict[str, Any]:
 def pass_worker(engine_name: str, cache: str | None) -> None:
     """Runs in a fresh process: load the engine, then one pass over the messages, caches
     emptied first, for each line read from stdin; each pass's messages/s on stdout."""
-    from nlu.loader import load_engine
-
-    engine = load_engine(engine_name, cache=Path(cache) if cache else None)
-    texts = _texts()
-    for text in texts[:20]:
-        engine.parse(text)
-    forget = getattr(engine, "clear_caches", lambda: None)
+    engine, texts, forget, _ = _warmed_up(engine_name, cache)
     print("ready", flush=True)
     for _ in sys.stdin:
         forget()
@@ -116,19 +117,14 @@ def pass_worker(engine_name: str, cache: str | None) -> None:
 
 
 def _rasa_pass(texts: list[str]) -> float:
-    from nlu.rasa_engine import RasaEngine
+    """One pass of the running Rasa server, through scripts/bench_rasa.py's own measure."""
+    from bench_rasa import measure  # scripts/, beside this file
 
-    url = os.environ.get("RASA_URL", "http://127.0.0.1:5005")
-    with RasaEngine(url, timeout=30.0, connect_timeout=2.0) as engine:
-        if not engine.ready():
-            raise SystemExit(f"no Rasa server ready at {url}")
-        started = time.perf_counter()
-        for text in texts:
-            engine.parse(text)
-        took = time.perf_counter() - started
-        if engine.stats.parsed_by_fallback:
-            raise SystemExit("Rasa fell back to the embedded engine during a round")
-    return len(texts) / took
+    figures = measure(os.environ.get("RASA_URL", "http://127.0.0.1:5005"), texts, warmup=0)
+    if figures["fallbacks"]:
+        raise SystemExit("Rasa fell back to the embedded engine during a round")
+    msgs_per_s: float = figures["msgs_per_s"]
+    return msgs_per_s
 
 
 def rounds(cache: Path | None, n: int) -> list[tuple[float, float]]:

@@ -132,13 +132,21 @@ def _entities(doc: Any) -> list[tuple[int, int, str]]:
     return [(ent.start, ent.end, ent.label_) for ent in doc.ents]
 
 
-def test_the_fast_decoder_finds_what_spacys_decoding_finds(
+@pytest.fixture
+def decoder_and_tagger(
     engines: tuple[EmbeddedEngine, EmbeddedEngine],
-) -> None:
+) -> tuple[EmbeddedEngine, Any, Any]:
+    """The fast engine, a fast decoder installed on its pipeline, and spaCy's own tagger."""
     fast, _ = engines
     decoder = fast_decoder.install(fast.nlp)
     assert decoder is not None
-    tagger: Any = fast.nlp.get_pipe("ner")
+    return fast, decoder, fast.nlp.get_pipe("ner")
+
+
+def test_the_fast_decoder_finds_what_spacys_decoding_finds(
+    decoder_and_tagger: tuple[EmbeddedEngine, Any, Any],
+) -> None:
+    fast, decoder, tagger = decoder_and_tagger
     texts = [ex.text for ex in load(split_dir("train")).examples] + MESSAGES + EDGES
     differ = []
     found = 0
@@ -155,12 +163,9 @@ def test_the_fast_decoder_finds_what_spacys_decoding_finds(
 
 
 def test_a_doc_with_entities_already_set_goes_through_spacys_own_decoding(
-    engines: tuple[EmbeddedEngine, EmbeddedEngine],
+    decoder_and_tagger: tuple[EmbeddedEngine, Any, Any],
 ) -> None:
-    fast, _ = engines
-    decoder = fast_decoder.install(fast.nlp)
-    assert decoder is not None
-    tagger: Any = fast.nlp.get_pipe("ner")
+    fast, decoder, tagger = decoder_and_tagger
     text = "the street light by the market is out"
     preset = fast_tok2vec.prepared(fast.nlp, "ner", text)
     preset.set_ents([Span(preset, 1, 3, label="LOCATION")], default="unmodified")
