@@ -3,6 +3,8 @@
     .venv/bin/python scripts/nlu_adjudicate.py test          # list what would change
     .venv/bin/python scripts/nlu_adjudicate.py test --write  # rewrite nlu/data/test
     .venv/bin/python scripts/nlu_adjudicate.py train --write # the same for the training split
+    .venv/bin/python scripts/nlu_adjudicate.py test --pair 4 5 --write  # a later pair
+    .venv/bin/python scripts/nlu_adjudicate.py test --blank DIR  # the files for new annotators
 
 `nlu/data/<split>-annotator2/` and `nlu/data/<split>-annotator3/` hold the split's messages
 annotated again by two annotators who saw them without spans and read only the data README's
@@ -13,6 +15,11 @@ A line whose span markup the two give alike, and the split otherwise, takes thei
 readers of the written rule against one. Nothing else changes (text, order, intents,
 metadata); lines where the two differ keep the split's span, and so do messages added after
 they annotated. Neither engine, model nor prediction is read here.
+
+`--pair 4 5` adjudicates with `<split>-annotator4/` and `-annotator5/`, a pair who read the
+convention as it was written later (nlu/data/README.md, "More annotators"); where the later
+pair agrees, its reading is the split's, also over the earlier pair's. `--blank DIR` writes
+the split's files (not writers/) with every span's markup taken out, for a new annotator.
 """
 
 from __future__ import annotations
@@ -42,13 +49,13 @@ def _examples(path: Path) -> dict[str, str]:
     return {plain(line): line for line in lines if EXAMPLE.match(line)}
 
 
-def adjudicate(split: str) -> dict[Path, list[tuple[int, str, str]]]:
+def adjudicate(split: str, pair: tuple[int, int] = (2, 3)) -> dict[Path, list[tuple[int, str, str]]]:
     """Per file of the split: (line number, the split's line, the two annotators' line).
 
     Lines are matched by their text: messages added to the split after the annotators worked
     (and so not in their files) keep their spans."""
     changes: dict[Path, list[tuple[int, str, str]]] = {}
-    second, third = DATA / f"{split}-annotator2", DATA / f"{split}-annotator3"
+    second, third = (DATA / f"{split}-annotator{number}" for number in pair)
     for path in sorted((DATA / split).glob("*.yml")):
         if not (second / path.name).exists() and not (third / path.name).exists():
             continue
@@ -69,12 +76,36 @@ def adjudicate(split: str) -> dict[Path, list[tuple[int, str, str]]]:
     return changes
 
 
+def blank(split: str, out: Path) -> int:
+    """Write the split's files without span markup into `out`; the number of messages.
+
+    Only example lines change: an annotator gets the same files, blocks, metadata and order."""
+    out.mkdir(parents=True, exist_ok=True)
+    messages = 0
+    for path in sorted((DATA / split).glob("*.yml")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        bare = []
+        for line in lines:
+            if EXAMPLE.match(line):
+                messages += 1
+                line = line[: line.index("- ") + 2] + plain(line)
+            bare.append(line)
+        (out / path.name).write_text("\n".join(bare) + "\n", encoding="utf-8")
+    return messages
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("split", choices=["test", "train"])
     parser.add_argument("--write", action="store_true", help="rewrite the split's files")
+    parser.add_argument("--pair", nargs=2, type=int, default=(2, 3), metavar="N")
+    parser.add_argument("--blank", type=Path, metavar="DIR", help="write files for annotators")
     args = parser.parse_args()
-    changes = adjudicate(args.split)
+    if args.blank:
+        count = blank(args.split, args.blank)
+        print(f"{count} messages without spans in {args.blank}", file=sys.stderr)
+        return
+    changes = adjudicate(args.split, tuple(args.pair))
     for path, rows in changes.items():
         for number, before, after in rows:
             print(f"{path.relative_to(ROOT)}:{number}\n  - {before.strip()}\n  + {after.strip()}")
