@@ -49,12 +49,15 @@ def _examples(path: Path) -> dict[str, str]:
     return {plain(line): line for line in lines if EXAMPLE.match(line)}
 
 
-def adjudicate(split: str, pair: tuple[int, int] = (2, 3)) -> dict[Path, list[tuple[int, str, str]]]:
+Changes = dict[Path, list[tuple[int, str, str]]]
+
+
+def adjudicate(split: str, pair: tuple[int, int] = (2, 3)) -> Changes:
     """Per file of the split: (line number, the split's line, the two annotators' line).
 
     Lines are matched by their text: messages added to the split after the annotators worked
     (and so not in their files) keep their spans."""
-    changes: dict[Path, list[tuple[int, str, str]]] = {}
+    changes: Changes = {}
     second, third = (DATA / f"{split}-annotator{number}" for number in pair)
     for path in sorted((DATA / split).glob("*.yml")):
         if not (second / path.name).exists() and not (third / path.name).exists():
