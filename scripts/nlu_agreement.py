@@ -5,10 +5,11 @@
     .venv/bin/python scripts/nlu_agreement.py --split train --no-engine
 
 `nlu/data/test` is the held-out split as annotated (and adjudicated by
-scripts/nlu_adjudicate.py); `nlu/data/test-annotator2` and `-annotator3` hold the same
-messages annotated again, blind, from nlu/data/README.md's convention alone (its section
-"More annotators"). Each pair is scored with the evaluation's own span figures
-(nlu/evaluate.py), the first of the pair taken as gold; exact F1 is symmetric.
+scripts/nlu_adjudicate.py); `nlu/data/test-annotator2`, `-annotator3` (626 messages) and
+`-annotator4`, `-annotator5` (659) hold its first messages annotated again, blind, from
+nlu/data/README.md's convention alone (its section "More annotators"). Each pair is scored
+on the messages both hold, with the evaluation's own span figures (nlu/evaluate.py), the
+first of the pair taken as gold; exact F1 is symmetric.
 `nlu/data/train-annotator2` and `-annotator3` do the same for the training split's report
 files (not its conversation or writers/ files); the engine has trained on those messages,
 so `--split train` is for the annotators.
@@ -47,18 +48,21 @@ def main() -> None:
     parser.add_argument("--no-engine", action="store_true", help="the annotators only")
     parser.add_argument("--split", choices=("test", "train"), default="test")
     args = parser.parse_args()
-    names = (f"{args.split}-annotator2", f"{args.split}-annotator3")
-    others = [(name, load(DATA_DIR / name).examples) for name in names]
-    annotated = {ex.text for ex in others[0][1]}
-    # messages added to the split after the annotators worked are not theirs to compare
-    split = [ex for ex in load(split_dir(args.split)).examples if ex.text in annotated]
+    names = sorted(path.name for path in DATA_DIR.glob(f"{args.split}-annotator*"))
+    split = load(split_dir(args.split)).examples
     annotations = [(f"nlu/data/{args.split}", split)]
-    for name, examples in others:
-        if [ex.text for ex in examples] != [ex.text for ex in split]:
-            raise SystemExit(f"{name} no longer holds the held-out split's messages in order")
+    for name in names:
+        examples = load(DATA_DIR / name).examples
+        texts = {ex.text for ex in examples}
+        # messages added to the split after an annotator worked are not theirs to compare
+        if [ex.text for ex in examples] != [ex.text for ex in split if ex.text in texts]:
+            raise SystemExit(f"{name} no longer holds the split's messages in order")
         annotations.append((name, examples))
+    held = {ex.text for _, examples in annotations[1:] for ex in examples}
+    # the split's messages some annotator holds (not those written after they all worked)
+    annotations[0] = (annotations[0][0], [ex for ex in split if ex.text in held])
     pairs = [
-        (gold_name, gold, other_name, as_results(other))
+        (gold_name, *_common(gold, other), other_name)
         for i, (gold_name, gold) in enumerate(annotations)
         for other_name, other in annotations[i + 1 :]
     ]
@@ -66,14 +70,26 @@ def main() -> None:
         from nlu.loader import load_engine
 
         engine = load_engine("embedded")
-        predicted = [engine.parse(ex.text) for ex in annotations[0][1]]
-        pairs += [(name, gold, "embedded engine", predicted) for name, gold in annotations]
-    print("| gold | compared | exact span F1 | token-overlap F1 |")
-    print("| --- | --- | --- | --- |")
-    for gold_name, gold, other_name, results in pairs:
+        parsed = {ex.text: engine.parse(ex.text) for ex in split}
+        pairs += [
+            (name, gold, [parsed[ex.text] for ex in gold], "embedded engine")
+            for name, gold in annotations
+        ]
+    print("| gold | compared | messages | exact span F1 | token-overlap F1 |")
+    print("| --- | --- | --- | --- | --- |")
+    for gold_name, gold, results, other_name in pairs:
         report = score(gold, results)
         exact, token = report.location_exact, report.location_token
-        print(f"| {gold_name} | {other_name} | {exact.f1:.3f} | {token.f1:.3f} |")
+        print(f"| {gold_name} | {other_name} | {len(gold)} | {exact.f1:.3f} | {token.f1:.3f} |")
+
+
+def _common(
+    gold: Sequence[NluExample], other: Sequence[NluExample]
+) -> tuple[list[NluExample], list[ParseResult]]:
+    """The messages both annotations hold, in the split's order: gold and the other's spans."""
+    theirs = {ex.text: ex for ex in other}
+    both = [ex for ex in gold if ex.text in theirs]
+    return both, as_results([theirs[ex.text] for ex in both])
 
 
 if __name__ == "__main__":
