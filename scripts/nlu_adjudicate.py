@@ -91,7 +91,7 @@ def blank(split: str, out: Path) -> int:
         for line in lines:
             if EXAMPLE.match(line):
                 messages += 1
-                line = line[: line.index("- ") + 2] + plain(line)
+                line = plain(line)
             bare.append(line)
         (out / path.name).write_text("\n".join(bare) + "\n", encoding="utf-8")
     return messages
