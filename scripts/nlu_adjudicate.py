@@ -9,8 +9,9 @@
 `nlu/data/<split>-annotator2/` and `nlu/data/<split>-annotator3/` hold the split's messages
 annotated again by two annotators who saw them without spans and read only the data README's
 convention, CATEGORIES.md and the gazetteer's names (nlu/data/README.md, "More annotators").
-A file of the split that neither annotator holds is left alone (the training split's
-conversation.yml and places.yml hold no report spans; its writers/ came later).
+A file of the split that neither annotator of the pair holds is left alone (the training
+split's conversation.yml and places.yml hold no report spans; its writers/ files came after
+the first pair, and only writers 1-3 went to the second).
 A line whose span markup the two give alike, and the split otherwise, takes theirs: two
 readers of the written rule against one. Nothing else changes (text, order, intents,
 metadata); lines where the two differ keep the split's span, and so do messages added after
@@ -19,7 +20,7 @@ they annotated. Neither engine, model nor prediction is read here.
 `--pair 4 5` adjudicates with `<split>-annotator4/` and `-annotator5/`, a pair who read the
 convention as it was written later (nlu/data/README.md, "More annotators"); where the later
 pair agrees, its reading is the split's, also over the earlier pair's. `--blank DIR` writes
-the split's files (not writers/) with every span's markup taken out, for a new annotator.
+the split's files with every span's markup taken out, for a new annotator.
 """
 
 from __future__ import annotations
@@ -59,12 +60,13 @@ def adjudicate(split: str, pair: tuple[int, int] = (2, 3)) -> Changes:
     (and so not in their files) keep their spans."""
     changes: Changes = {}
     second, third = (DATA / f"{split}-annotator{number}" for number in pair)
-    for path in sorted((DATA / split).glob("*.yml")):
-        if not (second / path.name).exists() and not (third / path.name).exists():
+    for path in sorted((DATA / split).rglob("*.yml")):
+        name = path.relative_to(DATA / split)  # writers/ files sit in a writers/ of theirs
+        if not (second / name).exists() and not (third / name).exists():
             continue
-        two, three = _examples(second / path.name), _examples(third / path.name)
+        two, three = _examples(second / name), _examples(third / name)
         if two.keys() != three.keys():
-            raise SystemExit(f"{path.name}: the two annotators hold different messages")
+            raise SystemExit(f"{name}: the two annotators hold different messages")
         ours = path.read_text(encoding="utf-8").splitlines()
         found = 0
         for number, line in enumerate(ours, 1):
@@ -75,17 +77,17 @@ def adjudicate(split: str, pair: tuple[int, int] = (2, 3)) -> Changes:
             if two[key] == three[key] != line:
                 changes.setdefault(path, []).append((number, line, two[key]))
         if found != len(two):
-            raise SystemExit(f"{path.name}: the annotators hold messages the split does not")
+            raise SystemExit(f"{name}: the annotators hold messages the split does not")
     return changes
 
 
 def blank(split: str, out: Path) -> int:
     """Write the split's files without span markup into `out`; the number of messages.
 
-    Only example lines change: an annotator gets the same files, blocks, metadata and order."""
-    out.mkdir(parents=True, exist_ok=True)
+    Only example lines change: an annotator gets the same files, blocks, metadata and order
+    (`writers/` files in a `writers/` of their own)."""
     messages = 0
-    for path in sorted((DATA / split).glob("*.yml")):
+    for path in sorted((DATA / split).rglob("*.yml")):
         lines = path.read_text(encoding="utf-8").splitlines()
         bare = []
         for line in lines:
@@ -93,7 +95,9 @@ def blank(split: str, out: Path) -> int:
                 messages += 1
                 line = plain(line)
             bare.append(line)
-        (out / path.name).write_text("\n".join(bare) + "\n", encoding="utf-8")
+        target = out / path.relative_to(DATA / split)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("\n".join(bare) + "\n", encoding="utf-8")
     return messages
 
 
