@@ -544,7 +544,9 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
             first = j - 1
         else:
             first = j
-        if norms[first] not in _INDEFINITE:  # "a bar in [santa elena]": no place of its own
+        # "a bar in [santa elena]": no place of its own; "send more police to
+        # [hattieville]": a landmark word with no article before it is people or a kind
+        if norms[first] not in _INDEFINITE and classes[first] == "DET":
             start = first
     # 5b. "[the hardware store in] spanish lookout": the landmark the place locates (and
     # the relation before it: "[across from] the health centre in armenia")
@@ -666,6 +668,7 @@ def _before_the_place(norms: list[str], classes: list[str], start: int) -> int:
         and classes[start - 1] == "DET"
         and classes[start] != "DET"
         and word_class(norms[start]) != "DET"  # "that [the park]": one article is enough
+        and norms[start - 1] not in _POSSESSIVES  # "show mi [backa di bos stap]": a person
     ):
         start -= 1
     return _over_under_before(norms, classes, start)
@@ -1138,6 +1141,10 @@ _GO_VERBS = frozenset(
 )  # fmt: skip
 
 
+# "el camino", "del camino": a road, not "on the way" ("camino a la escuela")
+_ROAD_ARTICLES = frozenset({"el", "del", "al", "un", "ese", "este"})
+
+
 # Coming back from school: "cuando vuelven de la escuela", "no ha regresado de la escuela".
 _BACK_VERBS = frozenset(
     {"vuelve", "vuelven", "volvio", "volver", "regresa", "regresan", "regreso", "regresado",
@@ -1147,14 +1154,19 @@ _BACK_VERBS = frozenset(
 
 def _school_attended(norms: list[str], start: int, end: int) -> bool:
     """True for "[la escuela]" after a verb of going and "a" (or "camino a": on the way to
-    it), or after a verb of coming back and "de": the institution attended."""
+    it), or after a verb of coming back and "de": the institution attended. "el camino a
+    [la escuela]" is the road to the building: a road nobody named leads to its place."""
     first = start + 1 if word_class(norms[start]) == "DET" else start
     if not (end - first == 1 and norms[first] in SCHOOLS and start >= 2):
         return False
     # "caminen solos a la escuela": one word may stand between
     before = range(max(0, start - 3), start - 1)
     if norms[start - 1] in {"a", "al"}:
-        return any(norms[k] in _GO_VERBS or norms[k] == "camino" for k in before)
+        return any(
+            norms[k] in _GO_VERBS
+            or (norms[k] == "camino" and (k == 0 or norms[k - 1] not in _ROAD_ARTICLES))
+            for k in before
+        )
     if norms[start - 1] in {"de", "del"}:
         return any(norms[k] in _BACK_VERBS for k in before)
     return False
@@ -1193,10 +1205,14 @@ def _about_a_person(norms: list[str], start: int) -> bool:
 
 
 def _origin(norms: list[str], start: int, end: int) -> bool:
+    """"girls from [honduras]": the country alone (but "afuera de [la tienda china]": a
+    shop the country's name only describes)."""
+    first = start + 1 if start + 1 < end and norms[start] in {"la", "el", "the"} else start
     return (
         start >= 1
         and norms[start - 1] in {"from", "fram", "frum", "de", "del"}
-        and norms[end - 1] in _ORIGINS
+        and end - first == 1
+        and norms[first] in _ORIGINS
     )
 
 
@@ -1253,6 +1269,30 @@ def from_road_name(doc: Doc) -> tuple[int, int] | None:
         bounds = refine(doc, k, i + 1)
         if bounds is not None:
             return bounds
+    return _spanish_road(doc, norms)
+
+
+# "en la carretera costera", "por la carretera del norte": a Spanish road and its name
+_ES_ON_A_ROAD = frozenset({"en", "por", "de", "a", "sobre", "hacia"})
+
+
+def _spanish_road(doc: Doc, norms: list[str]) -> tuple[int, int] | None:
+    """A Spanish road by its name ("[la carretera costera]", "[la carretera del colibri]",
+    "[la carretera hummingbird]"): not "la calle principal", which the data leaves generic."""
+    n = len(norms)
+    for i in range(2, n - 1):
+        if norms[i] not in _ROADS_ES or norms[i - 1] not in {"la", "el"}:
+            continue
+        if norms[i - 2] not in _ES_ON_A_ROAD:
+            continue
+        j = i + 1
+        if norms[j] == "del" and j + 1 < n:
+            j += 1
+        named = (norms[j] in _ROAD_NAMES_ES - {"principal"}) or (
+            doc[j].lemma_ in {"PLACE_B", "PLACE_I"} and j == i + 1
+        )
+        if named:
+            return i - 1, j + 1
     return None
 
 

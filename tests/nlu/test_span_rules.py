@@ -339,6 +339,27 @@ def test_a_named_corner_is_a_place(nlp: Language) -> None:
 @pytest.mark.parametrize(
     ("text", "predicted", "expected"),
     [
+        # a country's name that only describes a shop is no origin
+        ("me robaron la bici afuera de la tienda china", "la tienda china", "la tienda china"),
+        ("el foco del poste de la esquina de la tienda china se quemo",
+         "la esquina de la tienda china", "la esquina de la tienda china"),
+        # the road to the school building, not the way to school
+        ("necesitamos luz en el camino a la escuela", "la escuela", "la escuela"),
+        # a pronoun before a relation is the person, not an article
+        ("wan drunk man show mi backa di bos stap", "backa di bos stap", "backa di bos stap"),
+        # a landmark word with no article before "to" is people, not a landmark
+        ("pls send more police to hattieville", "hattieville", "hattieville"),
+    ],
+)  # fmt: skip
+def test_words_that_only_look_like_a_place_phrase(
+    nlp: Language, text: str, predicted: str, expected: str
+) -> None:
+    assert _refined(nlp, text, predicted) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "predicted", "expected"),
+    [
         # "between X and Y" is one place, whichever half the tagger found
         ("they rob people entre la iglesia y el mercado at night", "la iglesia",
          "entre la iglesia y el mercado"),
@@ -479,6 +500,11 @@ def test_saints_indefinites_over_under_and_unknown_streets(
         ("the main road is so dark", None),
         ("they go too fast when they drive", None),
         ("the road is full of holes", None),
+        # a Spanish road by its name; "la calle principal" stays generic
+        ("se volco un camion en la carretera costera", "la carretera costera"),
+        ("caballos sueltos en la carretera del colibri", "la carretera del colibri"),
+        ("hay un bache enorme en la calle principal", None),
+        ("la carretera esta llena de baches", None),
     ],
 )
 def test_the_road_name_fallback(nlp: Language, text: str, expected: str | None) -> None:
