@@ -1205,7 +1205,7 @@ def _about_a_person(norms: list[str], start: int) -> bool:
 
 
 def _origin(norms: list[str], start: int, end: int) -> bool:
-    """"girls from [honduras]": the country alone (but "afuera de [la tienda china]": a
+    """ "girls from [honduras]": the country alone (but "afuera de [la tienda china]": a
     shop the country's name only describes)."""
     first = start + 1 if start + 1 < end and norms[start] in {"la", "el", "the"} else start
     return (
