@@ -90,6 +90,7 @@ _LEADING_ATTACH = frozenset(
 )  # fmt: skip
 # Spanish "a" and Kriol "a" before an article attach too: "camino [a la escuela]".
 _ATTACH_BEFORE_ARTICLE = frozenset({"a", "al"})
+_KRIOL_TO = frozenset({"tu", "tuh"})
 # Nouns that are no landmark and only carry the place after them: "the houses behind ...",
 # "a yard in ...", "the middle of ...", "la casa azul atras de ..."
 _GENERIC_HEADS = frozenset(
@@ -411,6 +412,9 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     # 1b'. "la carretera [del colibri]", "la calle [del cementerio]", "la carretera
     # [costera]": a Spanish road is named by what follows it
     end = _road_name_after(norms, classes, end)
+    # "[the bar at mile 49]": a mile marker keeps its number
+    if end < n and norms[end - 1] in {"mile", "milla"} and norms[end].isdigit():
+        end += 1
     # 1c. "the corner of mahogany street", "di hospital parking": the name's last noun;
     # "the orange walk toll [booth]", "the belmopan [market]": a landmark noun after a
     # name or a landmark finishes it
@@ -475,6 +479,12 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
                 norms[start] in _ATTACH_BEFORE_ARTICLE
                 and word_class(norms[start + 1]) == "DET"
                 and norms[start + 1] not in _COUNT_WORDS  # "a una cuadra del": a distance
+            )
+            # Kriol "tu" is "to" before an article or a place ("di road [tu spanish
+            # lookout]"), and "two" before a count noun ("tu blak fram")
+            or (
+                norms[start] in _KRIOL_TO
+                and (word_class(norms[start + 1]) == "DET" or classes[start + 1] == "PLACE_B")
             )
         )
         and not _in_front_at(norms, start)
@@ -564,6 +574,7 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     start = _subject_gives_way(doc, norms, classes, start, end)
     if start >= end:
         return None
+    end = _direction_after_place(classes, norms, start, end)
     if (
         _personal(norms, classes, start, end)
         or _origin(norms, start, end)
@@ -593,6 +604,18 @@ def _stray_before_attach(doc: Doc, norms: list[str], classes: list[str], start: 
         and norms[start] not in _COUNT_WORDS | LEFT_RELATIONS | _LEADING_ATTACH | _CONNECTORS
         and classes[start + 2] in {"PLACE_B", "DET"}
     )
+
+
+# Directions of travel: "heading down [the hummingbird highway] toward dangriga"
+_TOWARD = frozenset({"toward", "towards", "tuwaad", "hacia", "rumbo"})
+
+
+def _direction_after_place(classes: list[str], norms: list[str], start: int, end: int) -> int:
+    """The end before a direction of travel that follows a known place inside the span."""
+    for i in range(start + 1, end):
+        if norms[i] in _TOWARD and classes[i - 1] in {"PLACE_B", "PLACE_I"}:
+            return i
+    return end
 
 
 def _before_the_place(norms: list[str], classes: list[str], start: int) -> int:

@@ -349,6 +349,13 @@ def test_a_named_corner_is_a_place(nlp: Language) -> None:
         ("wan drunk man show mi backa di bos stap", "backa di bos stap", "backa di bos stap"),
         # a landmark word with no article before "to" is people, not a landmark
         ("pls send more police to hattieville", "hattieville", "hattieville"),
+        # Kriol "tu" attaches like "to"; a direction of travel and the rest are no place
+        ("bad accident pan di road tu spanish lookout", "tu spanish lookout", "spanish lookout"),
+        ("its heading down the hummingbird highway toward dangriga",
+         "the hummingbird highway toward dangriga", "the hummingbird highway"),
+        # a mile marker keeps its number
+        ("girls working at the bar at mile 49 every night", "the bar at mile",
+         "the bar at mile 49"),
     ],
 )  # fmt: skip
 def test_words_that_only_look_like_a_place_phrase(
