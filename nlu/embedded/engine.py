@@ -222,17 +222,11 @@ class EmbeddedEngine:
     def _location(self, doc: Any) -> LocationResult | None:
         spans = [ent for ent in doc.ents if ent.label_ == LOCATION]
         bounds: tuple[int, int] | None = None
-        for ent in spans:
-            bounds = (
-                spans_rules.refine(doc, ent.start, ent.end)
-                if self.span_rules
-                else (
-                    ent.start,
-                    ent.end,
-                )
-            )
-            if bounds is not None:
-                break
+        if self.span_rules:
+            refined = [spans_rules.refine(doc, ent.start, ent.end) for ent in spans]
+            bounds = spans_rules.choose(doc, [b for b in refined if b is not None])
+        elif spans:
+            bounds = (spans[0].start, spans[0].end)
         if bounds is None and self.gazetteer_fallback:
             bounds = spans_rules.from_gazetteer(doc)
         if bounds is None and self.road_name_fallback:

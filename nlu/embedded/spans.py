@@ -618,6 +618,45 @@ def _direction_after_place(classes: list[str], norms: list[str], start: int, end
     return end
 
 
+def choose(doc: Doc, candidates: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The candidate span (refined, in message order) that answers "where?": the first,
+    unless it only says where someone comes from ("mi cousin fram [san ignacio] get beat up
+    eena [roaring creek]"), is the unnamed landmark the message is about ("[di ole skool
+    bildin] armenia di fall dung"), describes people ("[the school] kids across from ..."),
+    or is an unnamed landmark before a named place ("en [la carretera] por [georgeville]"),
+    and a later one remains. Chosen on 3-fold CV on the training split: 0.9269 -> 0.9326."""
+    if len(candidates) < 2:
+        return candidates[0] if candidates else None
+    norms = [t.norm_ for t in doc]
+    classes = [t.lemma_ for t in doc]
+    for start, end in candidates[:-1]:
+        origin = start >= 1 and norms[start - 1] in _FROM
+        unnamed_subject = _is_subject(doc, norms, start) and not any(
+            classes[i] in {"PLACE_B", "PLACE_I"} for i in range(start, end)
+        )
+        named_later = any(
+            classes[i] in {"PLACE_B", "PLACE_I"} for b, e in candidates[1:] for i in range(b, e)
+        )
+        unnamed = not any(
+            classes[i] in {"PLACE_B", "PLACE_I"} or norms[i] in LEFT_RELATIONS
+            for i in range(start, end)
+        )
+        # "the school [kids]", "bar [gyal]": a landmark word describing people
+        describes = end < len(norms) and norms[end] in _PEOPLE
+        if not (origin or unnamed_subject or describes or (unnamed and named_later)):
+            return start, end
+    return candidates[-1]
+
+
+_PEOPLE = frozenset(
+    {"kids", "pikni", "children", "girls", "boys", "gyal", "bwai", "students", "chamacos",
+     "niños", "muchachas", "muchachos"}
+)  # fmt: skip
+
+
+_FROM = frozenset({"from", "fram", "frum"})
+
+
 def _before_the_place(norms: list[str], classes: list[str], start: int) -> int:
     """The start over the relation words, distances and article before a place phrase."""
     # 3. relation words just before are pulled in ("corner of", "in front of", "frente a")

@@ -577,3 +577,44 @@ def test_the_neighbourhood_and_the_school_building_stay_places(
     nlp: Language, text: str, predicted: str, expected: str
 ) -> None:
     assert _refined(nlp, text, predicted) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "candidates", "expected"),
+    [
+        # where someone comes from gives way to where it happened
+        ("mi cousin fram san ignacio get beat up bad eena roaring creek",
+         ["san ignacio", "roaring creek"], "roaring creek"),
+        # the unnamed landmark the message is about gives way to its place
+        ("di ole skool bildin armenia di fall dung", ["di ole skool bildin", "armenia"],
+         "armenia"),
+        # an unnamed landmark before a named place; a landmark word describing people
+        ("los carros corren mucho en la carretera por georgeville",
+         ["la carretera", "georgeville"], "georgeville"),
+        ("a man exposing himself to the school kids across from the primary school",
+         ["the school", "across from the primary school"], "across from the primary school"),
+        # otherwise the first: a named place, or a scene before another
+        ("robbers at the shell station in santa elena ran to cayo",
+         ["the shell station in santa elena", "cayo"], "the shell station in santa elena"),
+        ("shots fired at the bar last night then the cops went to the park",
+         ["the bar", "the park"], "the bar"),
+    ],
+)  # fmt: skip
+def test_among_several_places_the_one_that_answers_where(
+    nlp: Language, text: str, candidates: list[str], expected: str
+) -> None:
+    doc = _doc(nlp, text)
+    bounds = []
+    for candidate in candidates:
+        span = doc.char_span(text.index(candidate), text.index(candidate) + len(candidate))
+        assert span is not None
+        bounds.append((span.start, span.end))
+    chosen = spans.choose(doc, bounds)
+    assert chosen is not None
+    assert doc[chosen[0] : chosen[1]].text == expected
+
+
+def test_one_candidate_or_none() -> None:
+    doc = spacy.blank("xx")("behind the market")
+    assert spans.choose(doc, [(0, 3)]) == (0, 3)
+    assert spans.choose(doc, []) is None
