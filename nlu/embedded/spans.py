@@ -1030,6 +1030,13 @@ def _landmark_before(norms: list[str], classes: list[str], start: int) -> int:
     return first
 
 
+# Spots on a road that only something else names: "the curve past ...", "the junction by"
+_UNNAMED_SPOTS = frozenset(
+    {"curve", "curva", "junction", "cruce", "crossing", "krasin", "entrance", "entrada"}
+)
+_NAMING_LINKS = frozenset({"of", "de", "del", "to", "a", "al", "tu"})
+
+
 def _drop_generic_head(norms: list[str], classes: list[str], start: int, end: int) -> int:
     """The start after a leading generic noun and its link word, when a place follows."""
     indefinite = _indefinite_head(norms, classes, start, end)
@@ -1038,8 +1045,8 @@ def _drop_generic_head(norms: list[str], classes: list[str], start: int, end: in
     i = start
     if i < end and (classes[i] == "DET" or norms[i] in _COUNT_WORDS):
         i += 1
-    if i + 1 < end and classes[i] == "O" and norms[i + 1] in _GENERIC_HEADS:
-        i += 1  # "a locked room", "the empty house"
+    if i + 1 < end and classes[i] == "O" and norms[i + 1] in _GENERIC_HEADS | _UNNAMED_SPOTS:
+        i += 1  # "a locked room", "the empty house", "the blind curve"
     elif (
         i + 2 < end
         and classes[i] in {"O", "REL"}
@@ -1068,6 +1075,14 @@ def _drop_generic_head(norms: list[str], classes: list[str], start: int, end: in
         if norms[j] in LEFT_RELATIONS:
             return j
         if norms[j] in _GENERIC_LINKS:
+            return j + 1
+    elif head in _UNNAMED_SPOTS and norms[j] not in _NAMING_LINKS:
+        # "the blind curve [past the baptist high school]", "the junction by [the market]":
+        # a curve or junction nobody named is no place, what places it is ("the junction
+        # to teakettle", "la curva del cementerio": named by it, stay whole)
+        if norms[j] in LEFT_RELATIONS:
+            return j
+        if norms[j] in _PLACING_LINKS:
             return j + 1
     elif head in _ANY_ROAD and (
         (norms[j] in LEFT_RELATIONS and norms[j] not in _LINKED_ONLY) or _distance_at(norms, j)

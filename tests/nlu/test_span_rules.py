@@ -353,6 +353,13 @@ def test_a_named_corner_is_a_place(nlp: Language) -> None:
         ("bad accident pan di road tu spanish lookout", "tu spanish lookout", "spanish lookout"),
         ("its heading down the hummingbird highway toward dangriga",
          "the hummingbird highway toward dangriga", "the hummingbird highway"),
+        # a curve or junction nobody named gives way to what places it, not to what names it
+        ("trucks overtaking on the blind curve past the baptist high school",
+         "the blind curve past the baptist high school", "past the baptist high school"),
+        ("cows keep standing on the sharp curve near the school", "the sharp curve near the school",
+         "the school"),
+        ("choque de moto y carro en la curva del cementerio", "la curva del cementerio",
+         "la curva del cementerio"),
         # a mile marker keeps its number
         ("girls working at the bar at mile 49 every night", "the bar at mile",
          "the bar at mile 49"),
@@ -383,9 +390,9 @@ def test_words_that_only_look_like_a_place_phrase(
         ("the bar across from the park sells to kids", "the park", "across from the park"),
         ("boys hiss at me when i walk past the gas station", "past the gas station",
          "the gas station"),
+        # a curve nobody named: only what places it, as nlu/data/README.md says
         ("the bush at the curve past the cemetery blocks the view",
-         "the curve past the cemetery", "the curve past the cemetery"),
-        # (the curve reported for itself: only what places it, as nlu/data/README.md says)
+         "the curve past the cemetery", "past the cemetery"),
         ("the curve past the cemetery has no sign", "the curve past the cemetery",
          "past the cemetery"),
         # a landmark noun after a name finishes it; a count word does not
