@@ -1204,7 +1204,7 @@ def _generic_only(norms: list[str], classes: list[str], start: int, end: int) ->
 _NO_LANDMARK = frozenset(
     {"village", "villages", "aldea", "farm", "finca", "drain", "drains", "alcantarilla",
      "terreno", "potrero", "community", "town", "city", "ciudad", "gate", "place", "patio",
-     "pueblo"}
+     "pueblo", "border", "frontera", "parqueo", "rancho", "colonia", "barrio"}
 )  # fmt: skip
 _NO_PLACE_WORDS = NOWHERE | _NO_LANDMARK
 # School as the institution one attends ("no la manda a la escuela", "walk to school") is

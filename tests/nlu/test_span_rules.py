@@ -554,6 +554,10 @@ def test_the_school_building_and_the_institution(
         ("the boss at the farm took their passports", "the farm"),
         ("tree roots blocking the drain and the path", "the drain"),
         ("nadie chapea el terreno de al lado", "el terreno"),
+        # "la colonia", "el parqueo" alone (nlu/data/README.md), a border nobody named
+        ("perros sarnosos por todos lados en la colonia", "la colonia"),
+        ("hay unos tipos abriendo los carros en el parqueo", "el parqueo"),
+        ("they bring girls across the border at night", "the border"),
         # school as the institution one goes to or comes from
         ("ya no es seguro que los niños caminen solos a la escuela", "la escuela"),
         ("hay un niño que trabaja en la finca y no va a la escuela", "la escuela"),
