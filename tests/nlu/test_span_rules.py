@@ -556,6 +556,7 @@ def test_the_school_building_and_the_institution(
         ("nadie chapea el terreno de al lado", "el terreno"),
         # "la colonia", "el parqueo" alone (nlu/data/README.md), a border nobody named
         ("perros sarnosos por todos lados en la colonia", "la colonia"),
+        ("le dispararon a un muchacho en la colonia", "la colonia"),
         ("hay unos tipos abriendo los carros en el parqueo", "el parqueo"),
         ("they bring girls across the border at night", "the border"),
         # school as the institution one goes to or comes from
@@ -577,14 +578,13 @@ def test_generic_nouns_the_school_attended_and_verbs_are_no_place(
 @pytest.mark.parametrize(
     ("text", "predicted", "expected"),
     [
-        ("le dispararon a un muchacho en la colonia", "la colonia", "la colonia"),
         ("dogs living in la escuela bite kids", "la escuela", "la escuela"),
         ("se metieron a robar a la escuela anoche", "la escuela", "la escuela"),
         ("a man follows my daughter from the school every afternoon", "the school", "the school"),
         ("the bush outside the school is full of snakes", "the school", "the school"),
     ],
 )
-def test_the_neighbourhood_and_the_school_building_stay_places(
+def test_the_school_building_stays_a_place(
     nlp: Language, text: str, predicted: str, expected: str
 ) -> None:
     assert _refined(nlp, text, predicted) == expected
