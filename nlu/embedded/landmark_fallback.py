@@ -90,7 +90,11 @@ def from_landmark(doc: Doc) -> tuple[int, int] | None:
             and j - i <= 2
             and word_class(norms[j]) == "O"
             and doc[j].is_alpha
-            and norms[j] not in NOWHERE | _QUALIFIED
+            and (
+                norms[j] not in NOWHERE | _QUALIFIED
+                # "di bus terminal", "the bus stop": a generic word a landmark noun finishes
+                or (j + 1 < n and word_class(norms[j + 1]) == "LM")
+            )
         ):
             j += 1  # "the old bank building", "di ole bakery"
         if j >= n or word_class(norms[j]) != "LM":
