@@ -279,6 +279,7 @@ def test_a_reported_landmark_and_an_incident_at_one(
         ("la panaderia cerrada ahora es un punto de droga", "la panaderia cerrada"),
         ("el puente no tiene luz de noche", "el puente"),
         ("the football field is all bush now", "the football field"),
+        ("di bus terminal dark an ful a drunk", "di bus terminal"),
         # a relation word points at the school building, not the institution
         ("a student got beat up behind the high school", "behind the high school"),
         # an establishment reported for what it does is no place without its place
