@@ -260,7 +260,7 @@ def _pair_after(norms: list[str], classes: list[str], start: int, end: int) -> i
 _UP_DOWN = frozenset({"up", "down", "dung", "op"})
 # Parts that locate within a place ("the end of bliss parade"); the data leaves the side of
 # a road out ("on the side of [ring road]").
-_PART_OF = frozenset({"end", "final", "entrance", "entrada", "top"})
+_PART_OF = frozenset({"end", "final", "entrance", "entrada", "top", "back"})
 
 
 def _stretch_before(norms: list[str], classes: list[str], start: int) -> int:
@@ -687,12 +687,13 @@ def _before_the_place(norms: list[str], classes: list[str], start: int) -> int:
         start -= 1
         if start >= 1 and norms[start - 1] == "a" and norms[start] in _COUNT_WORDS:
             start -= 1
-    # "[dos cuadras de la iglesia]" predicted without its "a": "a dos cuadras de ..."
+    # "[dos cuadras de la iglesia]" predicted without its "a": "a dos cuadras de ...", "a una
+    # milla de ..."
     elif (
         start >= 1
         and start + 1 < len(norms)
         and norms[start - 1] == "a"
-        and norms[start] in _COUNT_WORDS - _INDEFINITE
+        and norms[start] in (_COUNT_WORDS - _INDEFINITE) | {"una", "un"}
         and norms[start + 1] in _DISTANCE_UNITS
     ):
         start -= 1

@@ -361,6 +361,10 @@ def test_a_named_corner_is_a_place(nlp: Language) -> None:
          "the school"),
         ("choque de moto y carro en la curva del cementerio", "la curva del cementerio",
          "la curva del cementerio"),
+        # a distance keeps its "a" ("a una milla de"), a part of a place its "the back of"
+        ("choque feo ahorita a una milla de hattieville", "una milla de hattieville",
+         "a una milla de hattieville"),
+        ("can the ministry clear the bush at the back of ub", "ub", "the back of ub"),
         # a mile marker keeps its number
         ("girls working at the bar at mile 49 every night", "the bar at mile",
          "the bar at mile 49"),
