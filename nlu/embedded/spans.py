@@ -629,13 +629,15 @@ def choose(doc: Doc, candidates: list[tuple[int, int]]) -> tuple[int, int] | Non
         return candidates[0] if candidates else None
     norms = [t.norm_ for t in doc]
     classes = [t.lemma_ for t in doc]
-    for start, end in candidates[:-1]:
+    for k, (start, end) in enumerate(candidates[:-1]):
         origin = start >= 1 and norms[start - 1] in _FROM
         unnamed_subject = _is_subject(doc, norms, start) and not any(
             classes[i] in {"PLACE_B", "PLACE_I"} for i in range(start, end)
         )
         named_later = any(
-            classes[i] in {"PLACE_B", "PLACE_I"} for b, e in candidates[1:] for i in range(b, e)
+            classes[i] in {"PLACE_B", "PLACE_I"}
+            for b, e in candidates[k + 1 :]
+            for i in range(b, e)
         )
         unnamed = not any(
             classes[i] in {"PLACE_B", "PLACE_I"} or norms[i] in LEFT_RELATIONS
