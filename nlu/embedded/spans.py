@@ -574,7 +574,7 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     start = _subject_gives_way(doc, norms, classes, start, end)
     if start >= end:
         return None
-    end = _direction_after_place(classes, norms, start, end)
+    end = _direction_after_place(norms, classes, start, end)
     if (
         _personal(norms, classes, start, end)
         or _origin(norms, start, end)
@@ -610,7 +610,7 @@ def _stray_before_attach(doc: Doc, norms: list[str], classes: list[str], start: 
 _TOWARD = frozenset({"toward", "towards", "tuwaad", "hacia", "rumbo"})
 
 
-def _direction_after_place(classes: list[str], norms: list[str], start: int, end: int) -> int:
+def _direction_after_place(norms: list[str], classes: list[str], start: int, end: int) -> int:
     """The end before a direction of travel that follows a known place inside the span."""
     for i in range(start + 1, end):
         if norms[i] in _TOWARD and classes[i - 1] in {"PLACE_B", "PLACE_I"}:
@@ -711,7 +711,7 @@ def _before_the_place(norms: list[str], classes: list[str], start: int) -> int:
             start -= 1
     elif (
         start >= 4
-        and norms[start - 1] in {"from", "fram", "frum"}
+        and norms[start - 1] in _FROM
         and norms[start - 2] in {"down", "up", "dung"}
         and _distance_at(norms, start - 4)
     ):
@@ -1354,6 +1354,8 @@ def from_road_name(doc: Doc) -> tuple[int, int] | None:
 
 # "en la carretera costera", "por la carretera del norte": a Spanish road and its name
 _ES_ON_A_ROAD = frozenset({"en", "por", "de", "a", "sobre", "hacia"})
+# the names that make one road of it ("la calle principal" is any village's main street)
+_SPANISH_ROAD_NAMES = _ROAD_NAMES_ES - {"principal"}
 
 
 def _spanish_road(doc: Doc, norms: list[str]) -> tuple[int, int] | None:
@@ -1368,7 +1370,7 @@ def _spanish_road(doc: Doc, norms: list[str]) -> tuple[int, int] | None:
         j = i + 1
         if norms[j] == "del" and j + 1 < n:
             j += 1
-        named = (norms[j] in _ROAD_NAMES_ES - {"principal"}) or (
+        named = (norms[j] in _SPANISH_ROAD_NAMES) or (
             doc[j].lemma_ in {"PLACE_B", "PLACE_I"} and j == i + 1
         )
         if named:
