@@ -22,6 +22,8 @@ ATT/LM/NUM/O) and folded forms from `token.norm_`.
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Span
 
 from nlu.embedded.rules import word_class
@@ -80,7 +82,7 @@ _MOTION_VERBS = frozenset(
     {"walk", "walks", "walking", "walked", "pass", "passes", "passing", "drive", "drives",
      "driving", "drove", "race", "races", "racing", "speed", "speeds", "speeding", "run",
      "runs", "running", "ride", "rides", "riding", "go", "goes", "going", "went", "waak",
-     "fly", "flying", "zoom", "zooming"}
+     "fly", "flying", "zoom", "zooming", "ron", "paas"}
 )  # fmt: skip
 # Words that only attach a place to the sentence: never the first word of a span.
 _LEADING_ATTACH = frozenset(
@@ -228,7 +230,23 @@ def _relation_before(norms: list[str], i: int) -> bool:
     """True when the word at `i` is a relation word that moves the point where it stands."""
     if norms[i] not in LEFT_RELATIONS or norms[i] in _LINKED_ONLY or _all_over(norms, i):
         return False
-    return not (norms[i] in {"past", "pas"} and i >= 1 and norms[i - 1] in _MOTION_VERBS)
+    return not (norms[i] in {"past", "pas"} and _after_motion(norms, i))
+
+
+# How someone moves, between the verb of motion and "past": "speed like crazy past",
+# "ron laik mad pas", "drive op an dong pas".
+_MANNER = frozenset(
+    {"like", "laik", "crazy", "mad", "fast", "fass", "so", "too", "tu", "real", "rial", "up",
+     "op", "down", "dung", "dong", "and", "an", "right", "straight", "slow", "quick"}
+)  # fmt: skip
+
+
+def _after_motion(norms: list[str], i: int) -> bool:
+    """True when a verb of motion comes before `i`, over at most three words of manner."""
+    j = i - 1
+    while j >= 0 and i - j <= 3 and norms[j] in _MANNER:
+        j -= 1
+    return j >= 0 and norms[j] in _MOTION_VERBS
 
 
 def _pair_after(norms: list[str], classes: list[str], start: int, end: int) -> int:
@@ -469,6 +487,17 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     # an attaching preposition and the place after it is not part of the place
     if end - start >= 3 and _stray_before_attach(doc, norms, classes, start):
         start += 1
+    # "around [2am] in valley of peace": an hour is no place
+    if end - start >= 2 and _HOUR_TOKEN.fullmatch(norms[start]):
+        start += 1
+    # "di bush [tu tall] backa di market": "too" and what it says before a relation word
+    if (
+        end - start >= 4
+        and norms[start] in _TOO
+        and classes[start + 1] == "O"
+        and classes[start + 2] == "REL"
+    ):
+        start += 2
     # 2. a leading attaching word is dropped ("in front of" keeps its "in"; Kriol says
     # "front a di bank", so "eena front a" loses its "eena")
     while (
@@ -582,6 +611,15 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         or _about_a_person(norms, start)
         or _establishment_reported(doc, norms, start, end)
         or _school_attended(norms, start, end)
+        # "minors working in [bar]", "pikni wok eena [bar]": a landmark word with no
+        # article is a kind of place, not one a stranger could find
+        or (
+            end - start == 1
+            and start >= 1
+            and classes[start] == "LM"
+            and norms[start - 1] in _IN_LINKS
+            and doc[start].is_lower
+        )
         # "at [3] in the morning": a number alone is a time or a count, not a place
         or all(norms[i].isdigit() for i in range(start, end))
         # "no entiendo como se usa": a verb after a clitic, not the USA
@@ -589,6 +627,10 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     ):
         return None
     return start, end
+
+
+_HOUR_TOKEN = re.compile(r"\d{1,2}(?::\d{2})?(?:am|pm|hrs)")
+_TOO = frozenset({"too", "tu", "so", "very", "veri"})
 
 
 def _stray_before_attach(doc: Doc, norms: list[str], classes: list[str], start: int) -> bool:
@@ -1016,8 +1058,10 @@ def _landmark_before(norms: list[str], classes: list[str], start: int) -> int:
     landmark = classes[k] == "LM" or (classes[k] == "PLACE_I" and word_class(norms[k]) == "LM")
     if not landmark or classes[start] not in {"PLACE_B", "DET"} or norms[k] in _REPORTED_HEADS:
         return start
-    if norms[k] in _ANY_ROAD and norms[start - 1] in _ROAD_IN:
-        return start  # "di hywe eena [double head cabbage]": a road nobody named, in a place
+    if norms[k] in _UNNAMED_WAYS and norms[start - 1] in _ROAD_IN | _ROAD_TO:
+        # "di hywe eena [double head cabbage]", "la carretera de [orange walk]": a road
+        # nobody named, in or leading to its place
+        return start
     if k >= 2 and classes[k - 1] == "O" and word_class(norms[k - 2]) == "DET":
         first = k - 2  # "the chinese shop in"
     elif k >= 1 and word_class(norms[k - 1]) == "DET":
@@ -1061,6 +1105,16 @@ def _drop_generic_head(norms: list[str], classes: list[str], start: int, end: in
         return start
     head = norms[i]
     j = i + 1
+    if (
+        head in _UNNAMED_WAYS
+        and j < end - 1
+        and classes[j] == "O"
+        and (norms[j] not in _ROAD_NAMES_ES or head not in {"carretera", "highway"})
+        and norms[j + 1] in _ROAD_TO
+    ):
+        # "la calle principal de [valley of peace]": an adjective after a street (but "la
+        # carretera costera" is a name)
+        j += 1
     if (
         head in _GENERIC_HEADS
         and j < end - 1

@@ -634,3 +634,31 @@ def test_one_candidate_or_none() -> None:
     doc = spacy.blank("xx")("behind the market")
     assert spans.choose(doc, [(0, 3)]) == (0, 3)
     assert spans.choose(doc, []) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "predicted", "expected"),
+    [
+        # a road nobody named leads to its place, with an adjective after it in Spanish
+        ("hay un hueco grande en la calle principal de benque", "la calle principal de benque",
+         "benque"),
+        ("los buses corren mucho en la carretera de belmopan a teakettle",
+         "belmopan a teakettle", "belmopan a teakettle"),
+        ("crash pan di hywe bai teakettle, smadi hurt", "teakettle", "teakettle"),
+        # the manner of a motion between its verb and "past"
+        ("trucks speed like crazy past the market every morning", "past the market",
+         "the market"),
+        ("dehn ron laik mad pas di klinik", "pas di klinik", "di klinik"),
+        # an hour before the place is no place
+        ("shots fired around 11pm in cotton tree", "11pm in cotton tree", "cotton tree"),
+        # Kriol "tu" is "too" before what it describes
+        ("di grass tu hai backa di klinik", "tu hai backa di klinik", "backa di klinik"),
+        # a landmark word with no article is a kind of place
+        ("kids selling candy in bar at night", "bar", None),
+        ("pikni sel kandi eena bar", "bar", None),
+    ],
+)  # fmt: skip
+def test_unnamed_roads_hours_manner_and_bare_landmarks(
+    nlp: Language, text: str, predicted: str, expected: str | None
+) -> None:
+    assert _refined(nlp, text, predicted) == expected
