@@ -97,7 +97,7 @@ _KRIOL_TO = frozenset({"tu", "tuh"})
 # "a yard in ...", "the middle of ...", "la casa azul atras de ..."
 _GENERIC_HEADS = frozenset(
     {"house", "houses", "haus", "yard", "yards", "yaad", "room", "middle", "medio", "view",
-     "sidewalk", "casa", "casas", "lot", "side", "sides", "orilla", "banqueta"}
+     "sidewalk", "casa", "casas", "lot", "lote", "side", "sides", "orilla", "banqueta"}
 )  # fmt: skip
 # Roads and streets carry the place after them: "the road in [cotton tree]", "the road to
 # [armenia]", "la calle del [hospital]" (the training split's majority of three).
@@ -535,6 +535,17 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         or (norms[start] in {"up", "dung", "down"} and classes[start + 1] == "PLACE_B")
     ):
         start += 1
+    # "[went off] the bridge": a verb and its particle
+    if (
+        end - start >= 3
+        and classes[start] == "O"
+        and doc[start].is_lower
+        and norms[start + 1] in {"off", "out", "outta"}
+        and word_class(norms[start + 2]) == "DET"
+    ):
+        start += 2
+    # "[in front of everybody at] the park": a person is no place, the place after is
+    start = _past_a_person(norms, start, end)
     # "she said that [the bar in san ignacio]", "dice que [el bar]": the word that opens a
     # clause is not part of the place
     if (
@@ -611,6 +622,12 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         or _about_a_person(norms, start)
         or _establishment_reported(doc, norms, start, end)
         or _school_attended(norms, start, end)
+        # "ya es [un basurero]": an indefinite noun alone is no place ("a bar")
+        or (
+            norms[start] in _INDEFINITE - {"a"}
+            and end - start <= 3
+            and all(classes[i] in {"O", "LM"} for i in range(start + 1, end))
+        )
         # "minors working in [bar]", "pikni wok eena [bar]": a landmark word with no
         # article is a kind of place, not one a stranger could find
         or (
@@ -627,6 +644,24 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     ):
         return None
     return start, end
+
+
+_EVERYONE = frozenset(
+    {"everybody", "everyone", "evrybady", "people", "ppl", "me", "mi", "us", "we", "them",
+     "dehn", "her", "him", "todos", "todo", "mundo", "nosotros", "ellos", "la", "gente"}
+)  # fmt: skip
+
+
+def _past_a_person(norms: list[str], start: int, end: int) -> int:
+    """The start after "in front of everybody at": where a relation places a person."""
+    i = start + 1 if _in_front_at(norms, start) else start
+    if i + 2 < end and norms[i] in {"front", "frente"} and norms[i + 1] in {"of", "a", "de"}:
+        k = i + 2
+        if norms[k] in {"the", "di", "la", "el"} and k + 1 < end and norms[k + 1] in _PEOPLE:
+            k += 1
+        if norms[k] in _EVERYONE | _PEOPLE and k + 2 < end and norms[k + 1] in _IN_LINKS:
+            return k + 2
+    return start
 
 
 _HOUR_TOKEN = re.compile(r"\d{1,2}(?::\d{2})?(?:am|pm|hrs)")
@@ -758,6 +793,8 @@ def _before_the_place(norms: list[str], classes: list[str], start: int) -> int:
         and _distance_at(norms, start - 4)
     ):
         start -= 4
+    elif start >= 2 and norms[start] in _DISTANCE_LINKS and _distance_at(norms, start - 2):
+        start -= 2  # "[a mile] past armenia": the tagger took the relation, not its distance
     # 3d. "up the road from the junction", "the end of bliss parade": a stretch of road or
     # a part of the place comes along
     start = _stretch_before(norms, classes, start)
@@ -1058,6 +1095,8 @@ def _landmark_before(norms: list[str], classes: list[str], start: int) -> int:
     landmark = classes[k] == "LM" or (classes[k] == "PLACE_I" and word_class(norms[k]) == "LM")
     if not landmark or classes[start] not in {"PLACE_B", "DET"} or norms[k] in _REPORTED_HEADS:
         return start
+    if norms[k] in _NO_LANDMARK - _PARTS:
+        return start  # "di farm eena [spanish lookout]", "la colonia de [san martin]"
     if norms[k] in _UNNAMED_WAYS and norms[start - 1] in _ROAD_IN | _ROAD_TO:
         # "di hywe eena [double head cabbage]", "la carretera de [orange walk]": a road
         # nobody named, in or leading to its place
@@ -1158,6 +1197,8 @@ def _drop_generic_head(norms: list[str], classes: list[str], start: int, end: in
         return j + 1  # "the road to [armenia]", "el camino a [camalote]", "the highway by [X]"
     elif head in _REPORTED_HEADS and norms[j] in _PLACING_LINKS:
         return j + 1  # "lamp [post by] the taxi stand", "the bridge at teakettle"
+    elif head in _NO_LANDMARK - _PARTS and norms[j] in _PLACING_LINKS | {"de", "del", "of"}:
+        return j + 1  # "the orange farm near [san antonio]", "la colonia de [san martin]"
     return start
 
 
@@ -1250,6 +1291,8 @@ def _generic_only(norms: list[str], classes: list[str], start: int, end: int) ->
             classes[i] in {"DET", "REL", "ATT"}
             or word_class(norms[i]) == "DET"  # "the" of a nameless "the junction"
             or norms[i] in _NO_PLACE_WORDS
+            # "la curva de la carretera", "the two streets"
+            or norms[i] in _ANY_ROAD | _COUNT_WORDS
         )
         and norms[i] not in _PLACE_RELATIONS
         for i in range(start, end)
@@ -1264,6 +1307,8 @@ _NO_LANDMARK = frozenset(
      "pueblo", "border", "frontera", "parqueo", "rancho", "colonia", "barrio"}
 )  # fmt: skip
 _NO_PLACE_WORDS = NOWHERE | _NO_LANDMARK
+# No landmark alone, but a part of the one they are "of": "[el patio de la escuela]"
+_PARTS = frozenset({"patio", "gate"})
 # School as the institution one attends ("no la manda a la escuela", "walk to school") is
 # no place; the building is ("outside the school", "robaron a la escuela").
 SCHOOLS = frozenset({"school", "skool", "skul", "escuela", "colegio", "college", "university"})
@@ -1342,12 +1387,7 @@ def _origin(norms: list[str], start: int, end: int) -> bool:
     """ "girls from [honduras]": the country alone (but "afuera de [la tienda china]": a
     shop the country's name only describes)."""
     first = start + 1 if start + 1 < end and norms[start] in {"la", "el", "the"} else start
-    return (
-        start >= 1
-        and norms[start - 1] in {"from", "fram", "frum", "de", "del"}
-        and end - first == 1
-        and norms[first] in _ORIGINS
-    )
+    return end - first == 1 and norms[first] in _ORIGINS
 
 
 def from_gazetteer(doc: Doc) -> tuple[int, int] | None:

@@ -321,7 +321,8 @@ def test_the_location_tagger_keeps_its_weights_averaged_over_training(tiny_split
             "street_lighting",
             "bitween armenia an teakettle",
         ),
-        ("wahn big hoal pan di hywe bai camalote", "road_safety", "di hywe bai camalote"),
+        # a highway nobody named leads to its place (nlu/data/README.md)
+        ("wahn big hoal pan di hywe bai camalote", "road_safety", "camalote"),
         ("bush kova evryting backa di semitri", "overgrown_vegetation", "backa di semitri"),
         (
             "dehn di sel drogs da di baysbaal fiil eena san martin",

@@ -662,3 +662,39 @@ def test_unnamed_roads_hours_manner_and_bare_landmarks(
     nlp: Language, text: str, predicted: str, expected: str | None
 ) -> None:
     assert _refined(nlp, text, predicted) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "predicted", "expected"),
+    [
+        # a farm or a colonia is no landmark: the place it is in or near is
+        ("the boss at di farm eena valley of peace keep di passport dehn",
+         "di farm eena valley of peace", "valley of peace"),
+        ("el dueño de la finca en san antonio no paga", "la finca en san antonio", "san antonio"),
+        ("no hay luz en la colonia de san martin", "la colonia de san martin", "san martin"),
+        # but a patio is part of what it is "of"
+        ("los perros duermen en el patio de la escuela",
+         "el patio de la escuela", "el patio de la escuela"),
+        # an empty lot is no landmark; the corner that places it is
+        ("el monte en el lote de la esquina de ring road esta alto",
+         "el lote de la esquina de ring road", "la esquina de ring road"),
+        # nothing but an unnamed spot and an unnamed road
+        ("hay caballos en la curva de la carretera", "la curva de la carretera", None),
+        # a foreign country alone is where someone comes from or goes to, not the hazard
+        ("dicen que la van a llevar a honduras mañana", "honduras", None),
+        # the distance the tagger left out before its relation word
+        ("horses loose on the highway a mile past teakettle",
+         "past teakettle", "a mile past teakettle"),
+        # an indefinite noun alone
+        ("ya es un basurero", "un basurero", None),
+        # a verb and its particle, and a person the relation places
+        ("a car went off the bridge at teakettle",
+         "went off the bridge at teakettle", "the bridge at teakettle"),
+        ("he hit her in front of everybody at the market",
+         "in front of everybody at the market", "the market"),
+    ],
+)  # fmt: skip
+def test_no_landmarks_foreign_countries_distances_and_people(
+    nlp: Language, text: str, predicted: str, expected: str | None
+) -> None:
+    assert _refined(nlp, text, predicted) == expected
