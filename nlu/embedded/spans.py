@@ -615,6 +615,7 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     if start >= end:
         return None
     end = _direction_after_place(norms, classes, start, end)
+    end = _trailing_word(doc, norms, classes, start, end)
     if (
         _personal(norms, classes, start, end)
         or _origin(norms, start, end)
@@ -662,6 +663,36 @@ def _past_a_person(norms: list[str], start: int, end: int) -> int:
         if norms[k] in _EVERYONE | _PEOPLE and k + 2 < end and norms[k + 1] in _IN_LINKS:
             return k + 2
     return start
+
+
+# Words a place's name or a landmark ends with after its noun: "la iglesia [catolica]",
+# "mountain view [boulevard]", "di ole bank [bildin]".
+_ADJECTIVE_ENDINGS = ("al", "ica", "ico", "aria", "ario", "ista", "ada", "ado", "onal", "ante")
+_LAST_NOUNS = frozenset({"boulevard", "blvd", "bildin", "hous", "border", "costera"})
+
+
+def _trailing_word(doc: Doc, norms: list[str], classes: list[str], start: int, end: int) -> int:
+    """The end before a plain word the tagger ran on with after a place or landmark ("[past
+    the cemetery] blocks the view", "[frente a la terminal de buses] parpadea")."""
+    if end - start < 2:
+        return end
+    last, before = end - 1, end - 2
+    word = norms[last]
+    if (
+        (classes[last] == "O" or (classes[last] == "REL" and word in _DISTANCE_UNITS))
+        and word_class(word) in {"O", "REL"}
+        and doc[last].is_alpha
+        and doc[last].is_lower
+        and (
+            classes[before] in {"PLACE_B", "PLACE_I", "LM"}
+            or word_class(norms[before]) == "LM"
+            or norms[before] in _ES_COMPOUND_TAILS | LANDMARK_TAILS
+        )
+        and word not in _LAST_NOUNS
+        and not word.endswith(_ADJECTIVE_ENDINGS)
+    ):
+        return last
+    return end
 
 
 _HOUR_TOKEN = re.compile(r"\d{1,2}(?::\d{2})?(?:am|pm|hrs)")
@@ -1131,7 +1162,11 @@ def _drop_generic_head(norms: list[str], classes: list[str], start: int, end: in
     i = start
     if i < end and (classes[i] == "DET" or norms[i] in _COUNT_WORDS):
         i += 1
-    if i + 1 < end and classes[i] == "O" and norms[i + 1] in _GENERIC_HEADS | _UNNAMED_SPOTS:
+    if (
+        i + 1 < end
+        and classes[i] == "O"
+        and norms[i + 1] in _GENERIC_HEADS | _UNNAMED_SPOTS | _NO_LANDMARK
+    ):
         i += 1  # "a locked room", "the empty house", "the blind curve"
     elif (
         i + 2 < end

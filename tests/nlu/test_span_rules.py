@@ -698,3 +698,27 @@ def test_no_landmarks_foreign_countries_distances_and_people(
     nlp: Language, text: str, predicted: str, expected: str | None
 ) -> None:
     assert _refined(nlp, text, predicted) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "predicted", "expected"),
+    [
+        # a plain word the tagger ran on with after the place
+        ("the bush at the curve past the clinic blocks the view", "past the clinic blocks",
+         "past the clinic"),
+        ("la lampara frente a la terminal de buses parpadea",
+         "frente a la terminal de buses parpadea", "frente a la terminal de buses"),
+        ("los guardias del bar golpean a la gente", "bar golpean", "bar"),
+        # but the words that finish a name or a landmark stay
+        ("no hay luz frente a la iglesia catolica", "frente a la iglesia catolica",
+         "frente a la iglesia catolica"),
+        ("di ole bank bildin lak op", "di ole bank bildin", "di ole bank bildin"),
+        # an adjective before a farm: still no landmark
+        ("the boss at the orange farm near teakettle keeps their passports",
+         "the orange farm near teakettle", "teakettle"),
+    ],
+)  # fmt: skip
+def test_a_plain_word_after_the_place_and_a_farm_with_its_kind(
+    nlp: Language, text: str, predicted: str, expected: str | None
+) -> None:
+    assert _refined(nlp, text, predicted) == expected
