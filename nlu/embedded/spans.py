@@ -1128,6 +1128,8 @@ def _landmark_before(norms: list[str], classes: list[str], start: int) -> int:
         return start
     if norms[k] in _NO_LANDMARK - _PARTS:
         return start  # "di farm eena [spanish lookout]", "la colonia de [san martin]"
+    if norms[k] in _UNNAMED_SPOTS and norms[start - 1] not in _NAMING_LINKS:
+        return start  # "the junction by [the market]" (but "la curva del cementerio")
     if norms[k] in _UNNAMED_WAYS and norms[start - 1] in _ROAD_IN | _ROAD_TO:
         # "di hywe eena [double head cabbage]", "la carretera de [orange walk]": a road
         # nobody named, in or leading to its place
@@ -1160,7 +1162,12 @@ def _drop_generic_head(norms: list[str], classes: list[str], start: int, end: in
     if indefinite != start:
         return indefinite
     i = start
-    if i < end and (classes[i] == "DET" or norms[i] in _COUNT_WORDS):
+    if i < end and (
+        classes[i] == "DET"
+        or norms[i] in _COUNT_WORDS
+        # "the junction" is a known name too (a gazetteer alias), and still no place
+        or (word_class(norms[i]) == "DET" and i + 1 < end and norms[i + 1] in _UNNAMED_SPOTS)
+    ):
         i += 1
     if (
         i + 1 < end

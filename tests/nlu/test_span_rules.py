@@ -713,6 +713,10 @@ def test_no_landmarks_foreign_countries_distances_and_people(
         ("no hay luz frente a la iglesia catolica", "frente a la iglesia catolica",
          "frente a la iglesia catolica"),
         ("di ole bank bildin lak op", "di ole bank bildin", "di ole bank bildin"),
+        # an unnamed junction (a gazetteer alias too) gives way to what places it
+        ("the stop sign at the junction by the clinic is down", "the junction by the clinic",
+         "the clinic"),
+        ("the stop sign at the junction by the clinic is down", "the clinic", "the clinic"),
         # an adjective before a farm: still no landmark
         ("the boss at the orange farm near teakettle keeps their passports",
          "the orange farm near teakettle", "teakettle"),
