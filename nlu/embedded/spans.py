@@ -690,6 +690,7 @@ def _trailing_word(doc: Doc, norms: list[str], classes: list[str], start: int, e
         )
         and word not in _LAST_NOUNS
         and not word.endswith(_ADJECTIVE_ENDINGS)
+        and norms[before] not in {"bus", "taxi", "car", "kyar", "truck"}  # "the bus shelter"
     ):
         return last
     return end

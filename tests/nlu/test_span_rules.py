@@ -713,6 +713,7 @@ def test_no_landmarks_foreign_countries_distances_and_people(
         ("no hay luz frente a la iglesia catolica", "frente a la iglesia catolica",
          "frente a la iglesia catolica"),
         ("di ole bank bildin lak op", "di ole bank bildin", "di ole bank bildin"),
+        ("the light at the bus shelter is out", "the bus shelter", "the bus shelter"),
         # an unnamed junction (a gazetteer alias too) gives way to what places it
         ("the stop sign at the junction by the clinic is down", "the junction by the clinic",
          "the clinic"),
