@@ -649,7 +649,7 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
 
 _EVERYONE = frozenset(
     {"everybody", "everyone", "evrybady", "people", "ppl", "me", "mi", "us", "we", "them",
-     "dehn", "her", "him", "todos", "todo", "mundo", "nosotros", "ellos", "la", "gente"}
+     "dehn", "her", "him", "todos", "todo", "mundo", "nosotros", "ellos", "gente"}
 )  # fmt: skip
 
 
@@ -1427,8 +1427,9 @@ def _about_a_person(norms: list[str], start: int) -> bool:
 
 
 def _origin(norms: list[str], start: int, end: int) -> bool:
-    """ "girls from [honduras]": the country alone (but "afuera de [la tienda china]": a
-    shop the country's name only describes)."""
+    """A foreign country alone: where someone comes from or is taken to ("girls from
+    [honduras]", "la van a pasar a [guatemala]"), never where the hazard is (but "afuera de
+    [la tienda china]": a shop the country's name only describes)."""
     first = start + 1 if start + 1 < end and norms[start] in {"la", "el", "the"} else start
     return end - first == 1 and norms[first] in _ORIGINS
 
