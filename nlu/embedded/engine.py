@@ -14,14 +14,20 @@ import numpy
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
-from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
 import nlu.embedded.components  # registers the architecture and the lexicon; clear_caches
 from nlu.categories import CATEGORY_CODES, LANGUAGES
 from nlu.embedded import fast_classifier, fast_decoder, fast_tok2vec, landmark_fallback
 from nlu.embedded import spans as spans_rules
 from nlu.embedded.rules import urgent_cues
-from nlu.embedded.train import LOCATION, TEXTCATS, URGENT, apply_temperature, labels_of
+from nlu.embedded.train import (
+    LOCATION,
+    TEXTCATS,
+    URGENT,
+    apply_temperature,
+    labels_of,
+    one_blas_thread,
+)
 from nlu.places.gazetteer import Gazetteer, get_gazetteer
 from nlu.text import clean, has_letters
 from nlu.types import LocationResult, ParseResult
@@ -32,18 +38,6 @@ _PLACE_CACHE_SIZE = 4096  # span texts whose gazetteer answer is kept
 # Conversational intents that never carry a place ("no, it's behind the school" may: deny,
 # affirm and cancel keep theirs, for the dialogue's corrections).
 _PLACELESS_INTENTS = frozenset({"greet", "thanks", "help", "status", "stop", "human", "not_report"})
-
-
-def _one_blas_thread() -> None:
-    """Keep numpy's BLAS to one thread in this process. The tagger multiplies matrices of a
-    dozen rows; a second BLAS thread only adds a wake-up to each product, and when the other
-    core is busy (a web request, a second worker) it waits for it: one thread parsed
-    500 messages/s where two parsed 330 with the other core loaded (docs/nlu-benchmark.md).
-    The service does no large linear algebra of its own."""
-    try:
-        threadpool_limits(limits=1, user_api="blas")
-    except Exception:  # pragma: no cover - threadpoolctl found no BLAS it can limit
-        log.info("BLAS threads left as they are")
 
 
 class EmbeddedEngine:
@@ -73,7 +67,13 @@ class EmbeddedEngine:
             for name, proc in nlp.pipeline
         ]
         if self.fast_tagger:
-            _one_blas_thread()
+            # numpy's BLAS on one thread in this process: the tagger multiplies matrices
+            # of a dozen rows; a second BLAS thread only adds a wake-up to each product,
+            # and when the other core is busy (a web request, a second worker) it waits
+            # for it: one thread parsed 500 messages/s where two parsed 330 with the other
+            # core loaded (docs/nlu-benchmark.md). The service does no large linear
+            # algebra of its own.
+            one_blas_thread()
         self.meta = meta
         calibration = meta.get("calibration", {})
         self.temperature = float(calibration.get("temperature", 1.0))

@@ -647,12 +647,6 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     return start, end
 
 
-_EVERYONE = frozenset(
-    {"everybody", "everyone", "evrybady", "people", "ppl", "me", "mi", "us", "we", "them",
-     "dehn", "her", "him", "todos", "todo", "mundo", "nosotros", "ellos", "gente"}
-)  # fmt: skip
-
-
 def _past_a_person(norms: list[str], start: int, end: int) -> int:
     """The start after "in front of everybody at": where a relation places a person."""
     i = start + 1 if _in_front_at(norms, start) else start
@@ -660,7 +654,7 @@ def _past_a_person(norms: list[str], start: int, end: int) -> int:
         k = i + 2
         if norms[k] in {"the", "di", "la", "el"} and k + 1 < end and norms[k + 1] in _PEOPLE:
             k += 1
-        if norms[k] in _EVERYONE | _PEOPLE and k + 2 < end and norms[k + 1] in _IN_LINKS:
+        if norms[k] in _EVERYONE and k + 2 < end and norms[k + 1] in _IN_LINKS:
             return k + 2
     return start
 
@@ -686,7 +680,7 @@ def _trailing_word(doc: Doc, norms: list[str], classes: list[str], start: int, e
         and (
             classes[before] in {"PLACE_B", "PLACE_I", "LM"}
             or word_class(norms[before]) == "LM"
-            or norms[before] in _ES_COMPOUND_TAILS | LANDMARK_TAILS
+            or norms[before] in _NAME_TAILS
         )
         and word not in _LAST_NOUNS
         and not word.endswith(_ADJECTIVE_ENDINGS)
@@ -762,6 +756,11 @@ def choose(doc: Doc, candidates: list[tuple[int, int]]) -> tuple[int, int] | Non
 _PEOPLE = frozenset(
     {"kids", "pikni", "children", "girls", "boys", "gyal", "bwai", "students", "chamacos",
      "niños", "muchachas", "muchachos"}
+)  # fmt: skip
+# Whoever a relation can place instead of a place: "in front of [everybody] at the park"
+_EVERYONE = _PEOPLE | frozenset(
+    {"everybody", "everyone", "evrybady", "people", "ppl", "me", "mi", "us", "we", "them",
+     "dehn", "her", "him", "todos", "todo", "mundo", "nosotros", "ellos", "gente"}
 )  # fmt: skip
 
 
@@ -1127,7 +1126,7 @@ def _landmark_before(norms: list[str], classes: list[str], start: int) -> int:
     landmark = classes[k] == "LM" or (classes[k] == "PLACE_I" and word_class(norms[k]) == "LM")
     if not landmark or classes[start] not in {"PLACE_B", "DET"} or norms[k] in _REPORTED_HEADS:
         return start
-    if norms[k] in _NO_LANDMARK - _PARTS:
+    if norms[k] in _NO_LANDMARK_HEADS:
         return start  # "di farm eena [spanish lookout]", "la colonia de [san martin]"
     if norms[k] in _UNNAMED_SPOTS and norms[start - 1] not in _NAMING_LINKS:
         return start  # "the junction by [the market]" (but "la curva del cementerio")
@@ -1240,7 +1239,7 @@ def _drop_generic_head(norms: list[str], classes: list[str], start: int, end: in
         return j + 1  # "the road to [armenia]", "el camino a [camalote]", "the highway by [X]"
     elif head in _REPORTED_HEADS and norms[j] in _PLACING_LINKS:
         return j + 1  # "lamp [post by] the taxi stand", "the bridge at teakettle"
-    elif head in _NO_LANDMARK - _PARTS and norms[j] in _PLACING_LINKS | {"de", "del", "of"}:
+    elif head in _NO_LANDMARK_HEADS and norms[j] in _PLACING_LINKS | {"de", "del", "of"}:
         return j + 1  # "the orange farm near [san antonio]", "la colonia de [san martin]"
     return start
 
@@ -1334,8 +1333,6 @@ def _generic_only(norms: list[str], classes: list[str], start: int, end: int) ->
             classes[i] in {"DET", "REL", "ATT"}
             or word_class(norms[i]) == "DET"  # "the" of a nameless "the junction"
             or norms[i] in _NO_PLACE_WORDS
-            # "la curva de la carretera", "the two streets"
-            or norms[i] in _ANY_ROAD | _COUNT_WORDS
         )
         and norms[i] not in _PLACE_RELATIONS
         for i in range(start, end)
@@ -1349,9 +1346,12 @@ _NO_LANDMARK = frozenset(
      "terreno", "potrero", "community", "town", "city", "ciudad", "gate", "place", "patio",
      "pueblo", "border", "frontera", "parqueo", "rancho", "colonia", "barrio"}
 )  # fmt: skip
-_NO_PLACE_WORDS = NOWHERE | _NO_LANDMARK
+# with an unnamed road and a count: "la curva de la carretera", "the two streets"
+_NO_PLACE_WORDS = NOWHERE | _NO_LANDMARK | _ANY_ROAD | _COUNT_WORDS
 # No landmark alone, but a part of the one they are "of": "[el patio de la escuela]"
 _PARTS = frozenset({"patio", "gate"})
+# The no-landmark nouns that give way to the place after them ("la colonia de [X]")
+_NO_LANDMARK_HEADS = _NO_LANDMARK - _PARTS
 # School as the institution one attends ("no la manda a la escuela", "walk to school") is
 # no place; the building is ("outside the school", "robaron a la escuela").
 SCHOOLS = frozenset({"school", "skool", "skul", "escuela", "colegio", "college", "university"})
@@ -1596,3 +1596,5 @@ LANDMARK_TAILS = frozenset(
      "nazarena", "menonita", "pentecostal", "publica", "publico", "municipal", "primaria",
      "secundaria", "colgante", "comunitario", "comunal"}
 )  # fmt: skip
+# The last words of a landmark's name: "la terminal de [buses]", "la iglesia [adventista]"
+_NAME_TAILS = _ES_COMPOUND_TAILS | LANDMARK_TAILS

@@ -94,13 +94,22 @@ def training_ops() -> Iterator[None]:
     only waits for it: 71 s against 52 s). A model keeps the ops it was made with, and the
     tagger makes its output layer when it is initialised, so a whole training runs inside
     this."""
-    with contextlib.ExitStack() as stack:
-        stack.enter_context(use_ops("numpy", use_blis=False))
-        try:
-            stack.enter_context(threadpool_limits(limits=1, user_api="blas"))
-        except Exception:  # pragma: no cover - threadpoolctl found no BLAS it can limit
-            _log.info("BLAS threads left as they are")
+    with use_ops("numpy", use_blis=False), one_blas_thread():
         yield
+
+
+def one_blas_thread() -> contextlib.AbstractContextManager[object]:
+    """Limit numpy's BLAS to one thread in this process, from now on; used as a context
+    manager, only until its block ends. When threadpoolctl finds no BLAS it can limit,
+    nothing changes (and it says so in the log)."""
+    try:
+        limits: contextlib.AbstractContextManager[object] = threadpool_limits(
+            limits=1, user_api="blas"
+        )
+    except Exception:  # pragma: no cover - threadpoolctl found no BLAS it can limit
+        _log.info("BLAS threads left as they are")
+        return contextlib.nullcontext()
+    return limits
 
 
 def build_pipeline(phrases: Sequence[str], config: TrainConfig) -> Language:
@@ -501,15 +510,11 @@ class _Calibrating:
 def calibrate_in_dir(work: Path) -> None:
     """The child's side: read `in.pickle` in `work`; write the final classifiers' weights
     (`<name>.bin`) and then `calibration.json` beside it (written last: it says all is there)."""
-    with training_ops():
-        _calibrate_in_dir(work)
-
-
-def _calibrate_in_dir(work: Path) -> None:
     data, phrases, config = pickle.loads((work / "in.pickle").read_bytes())  # noqa: S301 (ours)
-    calibration = calibrate(data, phrases, config, progress=False)
-    nlp = build_pipeline(phrases, config)
-    fit(nlp, data.examples, data.intents, config, with_ner=False, progress=False)
+    with training_ops():
+        calibration = calibrate(data, phrases, config, progress=False)
+        nlp = build_pipeline(phrases, config)
+        fit(nlp, data.examples, data.intents, config, with_ner=False, progress=False)
     for name in TEXTCATS:
         (work / f"{name}.bin").write_bytes(_pipe(nlp, name).to_bytes())
     tmp = work / "calibration.json.tmp"
@@ -528,36 +533,35 @@ def train_pipeline(
     """Calibrate and train on the whole split (side by side when a second core is free:
     the classifiers in a child process, the location tagger here): the pipeline and its
     meta (calibration...)."""
-    with training_ops():
-        return _train_pipeline(data, phrases, config or TrainConfig(), progress, log)
-
-
-def _train_pipeline(
-    data: NluData,
-    phrases: Sequence[str],
-    config: TrainConfig,
-    progress: bool,
-    log: Callable[[str], None] | None,
-) -> tuple[Language, dict[str, Any]]:
+    config = config or TrainConfig()
     started = time.perf_counter()
-    pending = _Calibrating.start(data, phrases, config)
-    from_child: tuple[Calibration, dict[str, bytes]] | None = None
-    try:
-        nlp = build_pipeline(phrases, config)
-        only = ("ner",) if pending is not None else None
-        fit(nlp, data.examples, data.intents, config, only=only, progress=progress, desc="training")
-        from_child = pending.result() if pending is not None else None
-    finally:
-        if pending is not None:
-            pending.close()
-    if from_child is not None:
-        calibration, weights = from_child
-        for name, blob in weights.items():
-            _pipe(nlp, name).from_bytes(blob)
-    else:
-        if pending is not None:  # the child failed: its classifiers are trained here
-            fit(nlp, data.examples, data.intents, config, with_ner=False, progress=progress)
-        calibration = calibrate(data, phrases, config, progress=progress)
+    with training_ops():
+        pending = _Calibrating.start(data, phrases, config)
+        from_child: tuple[Calibration, dict[str, bytes]] | None = None
+        try:
+            nlp = build_pipeline(phrases, config)
+            only = ("ner",) if pending is not None else None
+            fit(
+                nlp,
+                data.examples,
+                data.intents,
+                config,
+                only=only,
+                progress=progress,
+                desc="training",
+            )
+            from_child = pending.result() if pending is not None else None
+        finally:
+            if pending is not None:
+                pending.close()
+        if from_child is not None:
+            calibration, weights = from_child
+            for name, blob in weights.items():
+                _pipe(nlp, name).from_bytes(blob)
+        else:
+            if pending is not None:  # the child failed: its classifiers are trained here
+                fit(nlp, data.examples, data.intents, config, with_ner=False, progress=progress)
+            calibration = calibrate(data, phrases, config, progress=progress)
     if log:
         log(
             f"calibration: temperature {calibration.temperature:.3f}, urgent threshold "
