@@ -615,7 +615,6 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     if start >= end:
         return None
     end = _direction_after_place(norms, classes, start, end)
-    end = _trailing_word(doc, norms, classes, start, end)
     if (
         _personal(norms, classes, start, end)
         or _origin(norms, start, end)
@@ -657,37 +656,6 @@ def _past_a_person(norms: list[str], start: int, end: int) -> int:
         if norms[k] in _EVERYONE and k + 2 < end and norms[k + 1] in _IN_LINKS:
             return k + 2
     return start
-
-
-# Words a place's name or a landmark ends with after its noun: "la iglesia [catolica]",
-# "mountain view [boulevard]", "di ole bank [bildin]".
-_ADJECTIVE_ENDINGS = ("al", "ica", "ico", "aria", "ario", "ista", "ada", "ado", "onal", "ante")
-_LAST_NOUNS = frozenset({"boulevard", "blvd", "bildin", "hous", "border", "costera"})
-
-
-def _trailing_word(doc: Doc, norms: list[str], classes: list[str], start: int, end: int) -> int:
-    """The end before a plain word the tagger ran on with after a place or landmark ("[past
-    the cemetery] blocks the view", "[frente a la terminal de buses] parpadea")."""
-    if end - start < 2:
-        return end
-    last, before = end - 1, end - 2
-    word = norms[last]
-    if (
-        (classes[last] == "O" or (classes[last] == "REL" and word in _DISTANCE_UNITS))
-        and word_class(word) in {"O", "REL"}
-        and doc[last].is_alpha
-        and doc[last].is_lower
-        and (
-            classes[before] in {"PLACE_B", "PLACE_I", "LM"}
-            or word_class(norms[before]) == "LM"
-            or norms[before] in _NAME_TAILS
-        )
-        and word not in _LAST_NOUNS
-        and not word.endswith(_ADJECTIVE_ENDINGS)
-        and norms[before] not in {"bus", "taxi", "car", "kyar", "truck"}  # "the bus shelter"
-    ):
-        return last
-    return end
 
 
 _HOUR_TOKEN = re.compile(r"\d{1,2}(?::\d{2})?(?:am|pm|hrs)")
@@ -1281,7 +1249,8 @@ _POSSESSIVES = frozenset(
 # "girls from honduras": where people come from, not where the report happens.
 _ORIGINS = frozenset(
     {"guatemala", "honduras", "salvador", "mexico", "nicaragua", "china", "india", "jamaica",
-     "haiti", "venezuela", "colombia", "cuba", "taiwan"}
+     "haiti", "venezuela", "colombia", "cuba", "taiwan", "usa", "canada",
+     "states"}  # "gone to the states": the United States
 )  # fmt: skip
 
 
@@ -1430,7 +1399,7 @@ def _origin(norms: list[str], start: int, end: int) -> bool:
     """A foreign country alone: where someone comes from or is taken to ("girls from
     [honduras]", "la van a pasar a [guatemala]"), never where the hazard is (but "afuera de
     [la tienda china]": a shop the country's name only describes)."""
-    first = start + 1 if start + 1 < end and norms[start] in {"la", "el", "the"} else start
+    first = start + 1 if start + 1 < end and norms[start] in {"la", "el", "the", "di"} else start
     return end - first == 1 and norms[first] in _ORIGINS
 
 
@@ -1596,5 +1565,3 @@ LANDMARK_TAILS = frozenset(
      "nazarena", "menonita", "pentecostal", "publica", "publico", "municipal", "primaria",
      "secundaria", "colgante", "comunitario", "comunal"}
 )  # fmt: skip
-# The last words of a landmark's name: "la terminal de [buses]", "la iglesia [adventista]"
-_NAME_TAILS = _ES_COMPOUND_TAILS | LANDMARK_TAILS

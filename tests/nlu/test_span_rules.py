@@ -682,6 +682,9 @@ def test_unnamed_roads_hours_manner_and_bare_landmarks(
         ("hay caballos en la curva de la carretera", "la curva de la carretera", None),
         # a foreign country alone is where someone comes from or goes to, not the hazard
         ("dicen que la van a llevar a honduras mañana", "honduras", None),
+        # the United States too ("gone to the states")
+        ("empty house next door, owner gone to the states years ago", "the states", None),
+        ("di owna deh da di states an nobody cut di bush", "di states", None),
         # the distance the tagger left out before its relation word
         ("horses loose on the highway a mile past teakettle",
          "past teakettle", "a mile past teakettle"),
@@ -703,17 +706,14 @@ def test_no_landmarks_foreign_countries_distances_and_people(
 @pytest.mark.parametrize(
     ("text", "predicted", "expected"),
     [
-        # a plain word the tagger ran on with after the place
-        ("the bush at the curve past the clinic blocks the view", "past the clinic blocks",
-         "past the clinic"),
-        ("la lampara frente a la terminal de buses parpadea",
-         "frente a la terminal de buses parpadea", "frente a la terminal de buses"),
-        ("los guardias del bar golpean a la gente", "bar golpean", "bar"),
-        # but the words that finish a name or a landmark stay
+        # the words that finish a name or a landmark stay
         ("no hay luz frente a la iglesia catolica", "frente a la iglesia catolica",
          "frente a la iglesia catolica"),
         ("di ole bank bildin lak op", "di ole bank bildin", "di ole bank bildin"),
         ("the light at the bus shelter is out", "the bus shelter", "the bus shelter"),
+        # a saint's name without its possessive: the name stays whole
+        ("branches covering the light in front of st martins so it is useless",
+         "in front of st martins", "in front of st martins"),
         # an unnamed junction (a gazetteer alias too) gives way to what places it
         ("the stop sign at the junction by the clinic is down", "the junction by the clinic",
          "the clinic"),
@@ -723,7 +723,7 @@ def test_no_landmarks_foreign_countries_distances_and_people(
          "the orange farm near teakettle", "teakettle"),
     ],
 )  # fmt: skip
-def test_a_plain_word_after_the_place_and_a_farm_with_its_kind(
+def test_the_words_that_finish_a_name_and_a_farm_with_its_kind(
     nlp: Language, text: str, predicted: str, expected: str | None
 ) -> None:
     assert _refined(nlp, text, predicted) == expected
