@@ -1362,13 +1362,14 @@ _BACK_VERBS = frozenset(
 
 def _school_attended(norms: list[str], start: int, end: int) -> bool:
     """True for "[la escuela]" after a verb of going and "a" (or "camino a": on the way to
-    it), or after a verb of coming back and "de": the institution attended. "el camino a
+    it), after a verb of coming back and "de", or after pupils and "de": the institution
+    attended. "el camino a
     [la escuela]" is the road to the building: a road nobody named leads to its place."""
     first = start + 1 if word_class(norms[start]) == "DET" else start
     if not (end - first == 1 and norms[first] in SCHOOLS and start >= 2):
         return False
-    # "caminen solos a la escuela": one word may stand between
-    before = range(max(0, start - 3), start - 1)
+    # "caminen solos a la escuela", "van a pie a la escuela": two words may stand between
+    before = range(max(0, start - 4), start - 1)
     if norms[start - 1] in {"a", "al"}:
         return any(
             norms[k] in _GO_VERBS
@@ -1376,7 +1377,8 @@ def _school_attended(norms: list[str], start: int, end: int) -> bool:
             for k in before
         )
     if norms[start - 1] in {"de", "del"}:
-        return any(norms[k] in _BACK_VERBS for k in before)
+        # "cuando vuelven de la escuela"; "los chamacos de la escuela": the pupils
+        return norms[start - 2] in _PEOPLE or any(norms[k] in _BACK_VERBS for k in before)
     return False
 
 

@@ -572,6 +572,9 @@ def test_the_school_building_and_the_institution(
         ("los perros mordieron a dos niños camino a la escuela", "la escuela"),
         ("mi hija no ha regresado de la escuela y ya es de noche", "la escuela"),
         ("le dicen cosas feas cuando vuelven de la escuela", "la escuela"),
+        ("el ganado anda suelto y los niños van a pie a la escuela", "la escuela"),
+        # the pupils of a school: a modifier, no place
+        ("el bar le vende cerveza a los chamacos de la escuela", "la escuela"),
         # a verb after a Spanish clitic is no country
         ("no entiendo como se usa", "usa"),
     ],
