@@ -644,7 +644,15 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         or (end - start == 1 and start >= 1 and norms[start - 1] in _CLITICS)
     ):
         return None
-    return start, end
+    return _named_colonia(norms, classes, start), end
+
+
+def _named_colonia(norms: list[str], classes: list[str], start: int) -> int:
+    """The start over "la colonia" right before a place's name: the neighbourhood's name
+    ("en [la colonia las flores]"; but "la colonia de [san martin]")."""
+    if start >= 1 and norms[start - 1] in {"colonia", "barrio"} and classes[start] == "PLACE_B":
+        return start - 2 if start >= 2 and norms[start - 2] in {"la", "el"} else start - 1
+    return start
 
 
 def _past_a_person(norms: list[str], start: int, end: int) -> int:

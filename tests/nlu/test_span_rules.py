@@ -138,6 +138,9 @@ def _refined(nlp: Language, text: str, predicted: str) -> str | None:
         ("she said that the bar in san ignacio sells to kids", "the bar in san ignacio",
          "the bar in san ignacio"),
         ("girls at that club every night", "that club", "that club"),
+        # a neighbourhood's name: "la colonia" comes along (but "la colonia de [X]")
+        ("en la colonia las flores no hay luz", "las flores", "la colonia las flores"),
+        ("mi vecina de la colonia salvapan vive golpeada", "salvapan", "la colonia salvapan"),
     ],
 )  # fmt: skip
 def test_span_edges_follow_the_convention(
