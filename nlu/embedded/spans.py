@@ -615,6 +615,7 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     if start >= end:
         return None
     end = _direction_after_place(norms, classes, start, end)
+    end = _unnamed_road_after_place(norms, classes, start, end)
     start = _past_a_personal_place(norms, classes, start, end)
     if (
         _personal(norms, classes, start, end)
@@ -695,6 +696,22 @@ def _direction_after_place(norms: list[str], classes: list[str], start: int, end
     for i in range(start + 1, end):
         if norms[i] in _TOWARD and classes[i - 1] in {"PLACE_B", "PLACE_I"}:
             return i
+    return end
+
+
+def _unnamed_road_after_place(norms: list[str], classes: list[str], start: int, end: int) -> int:
+    """The end before "on the highway", "en la carretera" after a named place ("wi deh [pas
+    hattieville] pan di highway"): a road nobody named adds nothing to the place (but "[the
+    bar on the highway]": a landmark word is no place's name)."""
+    if (
+        end - start >= 4
+        and norms[end - 1] in _ANY_ROAD
+        and classes[end - 2] == "DET"
+        and norms[end - 3] in _IN_LINKS
+        and classes[end - 4] in {"PLACE_B", "PLACE_I"}
+        and word_class(norms[end - 4]) != "LM"
+    ):
+        return end - 3
     return end
 
 

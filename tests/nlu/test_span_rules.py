@@ -138,6 +138,13 @@ def _refined(nlp: Language, text: str, predicted: str) -> str | None:
         ("she said that the bar in san ignacio sells to kids", "the bar in san ignacio",
          "the bar in san ignacio"),
         ("girls at that club every night", "that club", "that club"),
+        # an unnamed road after a named place adds nothing (a landmark word is no name)
+        ("wi deh pas hattieville pan di highway", "pas hattieville pan di highway",
+         "pas hattieville"),
+        ("accidente a dos millas de san ignacio en la carretera",
+         "a dos millas de san ignacio en la carretera", "a dos millas de san ignacio"),
+        ("girls working at the bar on the highway", "the bar on the highway",
+         "the bar on the highway"),
         # a neighbourhood's name: "la colonia" comes along (but "la colonia de [X]")
         ("en la colonia las flores no hay luz", "las flores", "la colonia las flores"),
         ("mi vecina de la colonia salvapan vive golpeada", "salvapan", "la colonia salvapan"),
