@@ -1314,7 +1314,7 @@ NOWHERE = _GENERIC_HEADS | _GENERIC_ROADS | _MOVERS | _PATHS | frozenset(
     {"calle", "calles", "camino", "area", "bus", "neighbourhood", "neighborhood", "way",
      "lote", "door", "doors", "wall", "whole", "this", "that", "dis", "dat", "all", "curve",
      "curva", "intersection", "junction", "construccion", "construction", "parking", "entrada",
-     "entrance"}
+     "entrance", "mouth", "face", "head", "boca", "cara", "cabeza"}  # "foaming at the mouth"
 )  # fmt: skip
 
 

@@ -585,6 +585,9 @@ def test_the_school_building_and_the_institution(
         ("el ganado anda suelto y los niños van a pie a la escuela", "la escuela"),
         # the pupils of a school: a modifier, no place
         ("el bar le vende cerveza a los chamacos de la escuela", "la escuela"),
+        # a part of the body: "foaming at the mouth"
+        ("a dog with rabies foaming at the mouth on our street", "the mouth"),
+        ("le pegaron en la cara", "la cara"),
         # a verb after a Spanish clitic is no country
         ("no entiendo como se usa", "usa"),
     ],
