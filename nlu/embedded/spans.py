@@ -1388,8 +1388,8 @@ _BACK_VERBS = frozenset(
 def _school_attended(norms: list[str], start: int, end: int) -> bool:
     """True for "[la escuela]" after a verb of going and "a" (or "camino a": on the way to
     it), after a verb of coming back and "de", or after pupils and "de": the institution
-    attended. "el camino a
-    [la escuela]" is the road to the building: a road nobody named leads to its place."""
+    attended. "el camino a [la escuela]" is the road to the building: a road nobody named
+    leads to its place."""
     first = start + 1 if word_class(norms[start]) == "DET" else start
     if not (end - first == 1 and norms[first] in SCHOOLS and start >= 2):
         return False
