@@ -5,6 +5,8 @@
     .venv/bin/python scripts/nlu_adjudicate.py train --write # the same for the training split
     .venv/bin/python scripts/nlu_adjudicate.py test --pair 4 5 --write  # a later pair
     .venv/bin/python scripts/nlu_adjudicate.py test --blank DIR  # the files for new annotators
+    .venv/bin/python scripts/nlu_adjudicate.py dev4 --blank DIR --select  # only the lines
+        # naming a landmark with its place, not after a preposition (pair 6 7)
 
 `nlu/data/<split>-annotator2/` and `nlu/data/<split>-annotator3/` hold the split's messages
 annotated again by two annotators who saw them without spans and read only the data README's
@@ -20,7 +22,10 @@ they annotated. Neither engine, model nor prediction is read here.
 `--pair 4 5` adjudicates with `<split>-annotator4/` and `-annotator5/`, a pair who read the
 convention as it was written later (nlu/data/README.md, "More annotators"); where the later
 pair agrees, its reading is the split's, also over the earlier pair's. `--blank DIR` writes
-the split's files with every span's markup taken out, for a new annotator.
+the split's files with every span's markup taken out, for a new annotator; with `--select`,
+only the report lines `names_landmark_with_place` picks from the text alone (no span, model or
+prediction read), which `--pair 6 7` adjudicates (nlu/data/README.md, "The sixth and seventh
+annotators"); the pair's agreement wins over every earlier pair's.
 """
 
 from __future__ import annotations
@@ -37,6 +42,25 @@ from nlu.training_data import DATA_DIR as DATA  # noqa: E402
 from nlu.training_data import parse_annotated  # noqa: E402
 
 EXAMPLE = re.compile(r"^\s+- ")  # an example line (comments may quote spans: left alone)
+BLOCK = re.compile(r"^- intent: ")
+WORD = re.compile(r"[\w'’]+")
+
+# What may open the landmark's phrase, link it to its place, or put the phrase after a
+# preposition (the scene of something else, which the earlier convention already settled).
+_OPENERS = frozenset(
+    {"the", "di", "de", "da", "dat", "that", "this", "dis", "el", "la", "los", "las", "ese",
+     "esa", "este", "esta", "aquel", "aquella", "dem", "dehn", "those", "these", "our", "wi",
+     "we", "ah"}
+)  # fmt: skip
+_LINKS = frozenset(
+    {"in", "inna", "eena", "ina", "at", "on", "pan", "en", "de", "del", "by", "for", "a", "da",
+     "of", "near", "pas", "past"}
+)  # fmt: skip
+_BEFORE_A_SCENE = _LINKS | frozenset(
+    {"to", "from", "fram", "behind", "outside", "inside", "around", "roun", "side", "into",
+     "frente", "cerca", "junto", "detras", "atras", "with", "wid", "con", "sobre", "under",
+     "over", "across", "between", "beside", "tu", "al", "backa", "front"}
+)  # fmt: skip
 
 
 def plain(line: str) -> str:
@@ -81,14 +105,68 @@ def adjudicate(split: str, pair: tuple[int, int] = (2, 3)) -> Changes:
     return changes
 
 
-def blank(split: str, out: Path) -> int:
+def names_landmark_with_place(text: str) -> bool:
+    """True where a phrase that may be a landmark is linked to a known place and does not
+    follow a preposition: "the old school in camalote is falling down", "cut the park in las
+    flores", "old hotel in corozal falling apart". Over-inclusive by design: the annotators
+    read each line whole. Reads the text and the gazetteer only."""
+    from nlu.places import get_gazetteer
+
+    words = [w.lower() for w in WORD.findall(text)]
+    for mention in get_gazetteer().mentions(text):
+        if all(place.outside for place in mention.places):
+            continue
+        i = mention.first
+        if i >= 1 and words[i - 1] in _LINKS:
+            link = i - 1
+        elif i >= 2 and words[i - 1] in _OPENERS and words[i - 2] in _LINKS:
+            link = i - 2
+        else:
+            continue
+        if 1 <= link <= 4 and not any(w in _BEFORE_A_SCENE for w in words[:link]):
+            return True  # the message opens with the phrase
+        for back in range(2, 6):
+            opener = link - back
+            if opener >= 0 and words[opener] in _OPENERS:
+                return not (opener >= 1 and words[opener - 1] in _BEFORE_A_SCENE)
+    return False
+
+
+def _selected_blocks(lines: list[str]) -> list[str]:
+    """The file's header and each intent block with only its selected example lines (a
+    block with none is left out)."""
+    kept: list[str] = []
+    block: list[str] = []
+    chosen = 0
+    for line in [*lines, "- intent: (end)"]:
+        if BLOCK.match(line):
+            if chosen or not kept:
+                kept.extend(block)
+            block, chosen = [line], 0
+            continue
+        if EXAMPLE.match(line):
+            if not names_landmark_with_place(plain(line)):
+                continue
+            chosen += 1
+        block.append(line)
+    return kept
+
+
+def blank(split: str, out: Path, *, select: bool = False) -> int:
     """Write the split's files without span markup into `out`; the number of messages.
 
     Only example lines change: an annotator gets the same files, blocks, metadata and order
-    (`writers/` files in a `writers/` of their own)."""
+    (`writers/` files in a `writers/` of their own). With `select`, only the report lines
+    that name a landmark with its place (conversation.yml and places.yml hold none)."""
     messages = 0
     for path in sorted((DATA / split).rglob("*.yml")):
         lines = path.read_text(encoding="utf-8").splitlines()
+        if select:
+            if path.name in {"conversation.yml", "places.yml"}:
+                continue
+            lines = _selected_blocks(lines)
+            if not any(EXAMPLE.match(line) for line in lines):
+                continue
         bare = []
         for line in lines:
             if EXAMPLE.match(line):
@@ -103,13 +181,14 @@ def blank(split: str, out: Path) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("split", choices=["test", "train"])
+    parser.add_argument("split", choices=["test", "train", "dev4"])
     parser.add_argument("--write", action="store_true", help="rewrite the split's files")
     parser.add_argument("--pair", nargs=2, type=int, default=(2, 3), metavar="N")
     parser.add_argument("--blank", type=Path, metavar="DIR", help="write files for annotators")
+    parser.add_argument("--select", action="store_true", help="with --blank: the pair 6 7 lines")
     args = parser.parse_args()
     if args.blank:
-        count = blank(args.split, args.blank)
+        count = blank(args.split, args.blank, select=args.select)
         print(f"{count} messages without spans in {args.blank}", file=sys.stderr)
         return
     changes = adjudicate(args.split, tuple(args.pair))
