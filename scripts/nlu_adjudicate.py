@@ -77,30 +77,52 @@ def _examples(path: Path) -> dict[str, str]:
 Changes = dict[Path, list[tuple[int, str, str]]]
 
 
+# Every pair of annotators, earliest first: a later pair read the convention as it was
+# written later, so where it agrees its reading stands over an earlier pair's.
+PAIRS = ((2, 3), (4, 5), (6, 7))
+
+
+def _pair_files(split: str, pair: tuple[int, int], name: Path) -> tuple[Path, Path] | None:
+    files = tuple(DATA / f"{split}-annotator{number}" / name for number in pair)
+    return (files[0], files[1]) if any(path.exists() for path in files) else None
+
+
+def _agreed(split: str, pair: tuple[int, int], name: Path) -> dict[str, str]:
+    """The pair's lines for one file of the split, by text, where the two mark alike."""
+    files = _pair_files(split, pair, name)
+    if files is None:
+        return {}
+    two, three = (_examples(path) for path in files)
+    if two.keys() != three.keys():
+        raise SystemExit(f"{split} {name}: annotators {pair} hold different messages")
+    return {key: line for key, line in two.items() if three[key] == line}
+
+
 def adjudicate(split: str, pair: tuple[int, int] = (2, 3)) -> Changes:
     """Per file of the split: (line number, the split's line, the two annotators' line).
 
     Lines are matched by their text: messages added to the split after the annotators worked
-    (and so not in their files) keep their spans."""
+    (and so not in their files) keep their spans, and so do lines a later pair agrees on."""
     changes: Changes = {}
-    second, third = (DATA / f"{split}-annotator{number}" for number in pair)
+    later = [other for other in PAIRS if other > pair]
     for path in sorted((DATA / split).rglob("*.yml")):
         name = path.relative_to(DATA / split)  # writers/ files sit in a writers/ of theirs
-        if not (second / name).exists() and not (third / name).exists():
+        files = _pair_files(split, pair, name)
+        if files is None:
             continue
-        two, three = _examples(second / name), _examples(third / name)
-        if two.keys() != three.keys():
-            raise SystemExit(f"{name}: the two annotators hold different messages")
+        held = _examples(files[0]).keys()
+        agreed = _agreed(split, pair, name)
+        settled = set().union(*(_agreed(split, other, name).keys() for other in later))
         ours = path.read_text(encoding="utf-8").splitlines()
         found = 0
         for number, line in enumerate(ours, 1):
             key = plain(line)
-            if not EXAMPLE.match(line) or key not in two:
+            if not EXAMPLE.match(line) or key not in held:
                 continue
             found += 1
-            if two[key] == three[key] != line:
-                changes.setdefault(path, []).append((number, line, two[key]))
-        if found != len(two):
+            if key in agreed and agreed[key] != line and key not in settled:
+                changes.setdefault(path, []).append((number, line, agreed[key]))
+        if found != len(held):
             raise SystemExit(f"{name}: the annotators hold messages the split does not")
     return changes
 
