@@ -46,7 +46,7 @@ def as_results(examples: Sequence[NluExample]) -> list[ParseResult]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-engine", action="store_true", help="the annotators only")
-    parser.add_argument("--split", choices=("test", "train"), default="test")
+    parser.add_argument("--split", choices=("test", "train", "dev4"), default="test")
     args = parser.parse_args()
     names = sorted(path.name for path in DATA_DIR.glob(f"{args.split}-annotator*"))
     split = load(split_dir(args.split)).examples
