@@ -894,7 +894,7 @@ def _subject_gives_way(doc: Doc, norms: list[str], classes: list[str], start: in
     """The start of the locating phrase when the span is, or begins inside, the landmark
     that opens the message followed by where it is; else `start`."""
     n = len(norms)
-    k = 0
+    k = _clause_start(doc, start)
     while k < n and (norms[k] in _SUBJECT_BEFORE or doc[k].is_punct):
         k += 1
     if k > start or k >= n or (classes[k] != "DET" and word_class(norms[k]) != "DET"):
@@ -907,6 +907,10 @@ def _subject_gives_way(doc: Doc, norms: list[str], classes: list[str], start: in
     if k >= n or word_class(norms[k]) != "LM":
         return start
     while k < n and (word_class(norms[k]) == "LM" or norms[k] in {"building", "bildin"}):
+        k += 1
+    # "el edificio viejo del banco en", "el hotel abandonado enfrente de": Spanish
+    # describes the landmark after its noun
+    while k < n - 1 and norms[k] in _AFTER_NOUN:
         k += 1
     if k >= n - 1:
         return start
@@ -930,6 +934,22 @@ def _subject_gives_way(doc: Doc, norms: list[str], classes: list[str], start: in
         return start
     # the span holds the landmark, or starts within the locating phrase's first words
     return place if start <= place + 2 and place < end else start
+
+
+# Words that describe a landmark after its noun ("la escuela vieja", "el hotel abandonado").
+_AFTER_NOUN = frozenset(
+    {"viejo", "vieja", "viejos", "viejas", "abandonado", "abandonada", "abandonados",
+     "abandonadas", "principal", "central", "quemado", "quemada", "vacio", "vacia"}
+)  # fmt: skip
+_SENTENCE_ENDS = frozenset({".", "?", "!"})
+
+
+def _clause_start(doc: Doc, start: int) -> int:
+    """The first token of the sentence `start` is in ("weh unu deh? [di bridge ...]")."""
+    for i in range(start - 1, -1, -1):
+        if doc[i].is_punct and set(doc[i].text) <= _SENTENCE_ENDS:  # ".", "?", "?!"
+            return i + 1
+    return 0
 
 
 # Things reported with their place, not landmarks people meet at: "the sidewalk on ring

@@ -213,6 +213,11 @@ def test_the_gazetteer_fallback(nlp: Language, text: str, expected: str | None) 
          "the health centre in armenia", "across from the health centre in armenia"),
         ("la estacion de policia de unitedville siempre esta cerrada", "unitedville",
          "unitedville"),
+        # also with Spanish adjectives after the noun, and as a later sentence's subject
+        ("la clinica vieja frente a la terminal se esta cayendo",
+         "la clinica vieja frente a la terminal", "frente a la terminal"),
+        ("come and see. the bridge at teakettle has no light", "the bridge at teakettle",
+         "teakettle"),
         # where something happens, the landmark and its place are one pointer
         ("robbers in the pharmacy on bliss parade", "the pharmacy", "the pharmacy on bliss parade"),
         ("robbers in the pharmacy on bliss parade", "the pharmacy on bliss parade",
