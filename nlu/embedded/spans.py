@@ -895,6 +895,8 @@ def _subject_gives_way(doc: Doc, norms: list[str], classes: list[str], start: in
     that opens the message followed by where it is; else `start`."""
     n = len(norms)
     k = _clause_start(doc, start)
+    if start >= 1 and norms[start - 1] in _ASKED_TO_MEND:
+        k = start  # "send somebody to cut [the park in las flores]": what is reported
     while k < n and (norms[k] in _SUBJECT_BEFORE or doc[k].is_punct):
         k += 1
     if k > start or k >= n or (classes[k] != "DET" and word_class(norms[k]) != "DET"):
@@ -942,6 +944,11 @@ _AFTER_NOUN = frozenset(
      "abandonadas", "principal", "central", "quemado", "quemada", "vacio", "vacia"}
 )  # fmt: skip
 _SENTENCE_ENDS = frozenset({".", "?", "!"})
+# Verbs that ask for a reported thing to be mended or looked at: their object is the thing.
+_ASKED_TO_MEND = frozenset(
+    {"cut", "kot", "chapear", "chapeen", "check", "chek", "fix", "clean", "limpiar", "limpien",
+     "arreglar", "arreglen", "report", "reportar", "repair"}
+)  # fmt: skip
 
 
 def _clause_start(doc: Doc, start: int) -> int:

@@ -218,6 +218,12 @@ def test_the_gazetteer_fallback(nlp: Language, text: str, expected: str | None) 
          "la clinica vieja frente a la terminal", "frente a la terminal"),
         ("come and see. the bridge at teakettle has no light", "the bridge at teakettle",
          "teakettle"),
+        # the thing someone is asked to mend or check is what is reported, not the scene
+        ("pls send someone to cut the football field in teakettle",
+         "the football field in teakettle", "teakettle"),
+        ("porfa vengan a limpiar el parque de teakettle", "el parque de teakettle", "teakettle"),
+        ("i want to report the club across from the market", "the club across from the market",
+         "across from the market"),
         # where something happens, the landmark and its place are one pointer
         ("robbers in the pharmacy on bliss parade", "the pharmacy", "the pharmacy on bliss parade"),
         ("robbers in the pharmacy on bliss parade", "the pharmacy on bliss parade",
