@@ -675,9 +675,11 @@ _TOO = frozenset({"too", "tu", "so", "very", "veri"})
 def _stray_before_attach(doc: Doc, norms: list[str], classes: list[str], start: int) -> bool:
     """True when the span's first word is a particle ("up at") or a stray lower-case word
     ("ever in salvapan") before an attaching preposition and a place."""
+    if norms[start] in _PARTICLES - _UNDER_OVER and norms[start + 1] in LEFT_RELATIONS:
+        return True  # "locked up [above the club]": the verb's particle, then the relation
     if norms[start + 1] not in _IN_LINKS:
         return False
-    return norms[start] in _PARTICLES or (
+    return norms[start] in _PARTICLES | _UNDER_OVER or (
         classes[start] == "O"
         and word_class(norms[start]) == "O"
         and doc[start].is_lower
@@ -1232,8 +1234,10 @@ def _drop_generic_head(norms: list[str], classes: list[str], start: int, end: in
         return start
     if head in _MOVERS and norms[j] in {"de", "del", "to", "fram", "from", "frum"}:
         return j + 1  # "el bus de [corozal]", "the bus to [san ignacio]"
-    if head == "back" and norms[j] in _PLACING_LINKS:
-        return j + 1  # "shot in the back near [the bridge]": a body's back is no place
+    if head in _BODY_PARTS and norms[j] in _PLACING_LINKS:
+        # "shot in the back near [the bridge]", "foaming at the mouth near [the library]":
+        # a part of a body is no place
+        return j + 1
     if head in _GENERIC_HEADS:
         if norms[j] in LEFT_RELATIONS:
             return j
@@ -1293,6 +1297,7 @@ _INTO = frozenset({"into", "onto"})
 _WITH = frozenset({"with", "wid", "con", "sin", "without"})
 # Particles of a verb before "at"/"in": "set up at", "hang out in", "dung eena".
 _PARTICLES = frozenset({"up", "down", "dung", "out", "back", "round", "over"})
+_BODY_PARTS = frozenset({"back", "mouth", "face", "head", "boca", "cara", "cabeza"})
 
 
 # Links after which a reported thing's place follows: "the curve by [the clinic]".

@@ -498,6 +498,11 @@ def test_vehicles_people_and_bare_parts_are_no_place(
         ("los ladrones estan adentro de la tienda china de corozal con el dueño",
          "la tienda china de corozal con", "la tienda china de corozal"),
         ("they shot a guy in the back near the bridge", "the back near the bridge", "the bridge"),
+        ("a dog foaming at the mouth near the clinic", "the mouth near the clinic", "the clinic"),
+        # the verb's particle before a relation word; "under" before "in" moves nothing
+        ("two girls locked up above the bar", "up above the bar", "above the bar"),
+        ("the truck went under in the creek by the ferry", "under in the creek by the ferry",
+         "the creek by the ferry"),
         ("im on the bus to san ignacio and a man keep touching me", "the bus to san ignacio",
          "san ignacio"),
         ("el terreno junto al mercado esta lleno de monte", "junto al mercado", "mercado"),
