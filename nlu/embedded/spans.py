@@ -621,7 +621,7 @@ def refine(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
         _personal(norms, classes, start, end)
         or _origin(norms, start, end)
         or _generic_only(norms, classes, start, end)
-        or _about_a_person(norms, start)
+        or _about_a_person(norms, start, end)
         or _establishment_reported(doc, norms, start, end)
         or _school_attended(norms, start, end)
         # "ya es [un basurero]": an indefinite noun alone is no place ("a bar")
@@ -659,9 +659,9 @@ def _named_colonia(norms: list[str], classes: list[str], start: int) -> int:
 def _past_a_person(norms: list[str], start: int, end: int) -> int:
     """The start after "in front of everybody at": where a relation places a person."""
     i = start + 1 if _in_front_at(norms, start) else start
-    if i + 2 < end and norms[i] in {"front", "frente"} and norms[i + 1] in {"of", "a", "de"}:
+    if i + 2 < end and norms[i] in _FRONT and norms[i + 1] in {"of", "a", "de"}:
         k = i + 2
-        if norms[k] in {"the", "di", "la", "el"} and k + 1 < end and norms[k + 1] in _PEOPLE:
+        if norms[k] in {"the", "di", "la", "las", "el"} and k + 1 < end and norms[k + 1] in _PEOPLE:
             k += 1
         if norms[k] in _EVERYONE and k + 2 < end and norms[k + 1] in _IN_LINKS:
             return k + 2
@@ -755,8 +755,9 @@ def choose(doc: Doc, candidates: list[tuple[int, int]]) -> tuple[int, int] | Non
 
 _PEOPLE = frozenset(
     {"kids", "pikni", "children", "girls", "boys", "gyal", "bwai", "students", "chamacos",
-     "niños", "muchachas", "muchachos"}
+     "niños", "muchachas", "muchachos", "women", "ladies", "señoras", "senoras", "mujeres"}
 )  # fmt: skip
+_FRONT = frozenset({"front", "frente", "enfrente"})
 # Whoever a relation can place instead of a place: "in front of [everybody] at the park"
 _EVERYONE = _PEOPLE | frozenset(
     {"everybody", "everyone", "evrybady", "people", "ppl", "me", "mi", "us", "we", "them",
@@ -1465,10 +1466,15 @@ def _establishment_reported(doc: Doc, norms: list[str], start: int, end: int) ->
     )
 
 
-def _about_a_person(norms: list[str], start: int) -> bool:
-    return (
-        start + 1 < len(norms) and norms[start] in LEFT_RELATIONS and norms[start + 1] in _PRONOUNS
-    )
+def _about_a_person(norms: list[str], start: int, end: int) -> bool:
+    """True for "[behind him]" and "[in front of the kids]": a relation that places people."""
+    if start + 1 < len(norms) and norms[start] in LEFT_RELATIONS and norms[start + 1] in _PRONOUNS:
+        return True
+    i = start + 1 if _in_front_at(norms, start) else start
+    if not (i + 2 < end and norms[i] in _FRONT and norms[i + 1] in {"of", "a", "de"}):
+        return False
+    k = i + 2 + (norms[i + 2] in {"the", "di", "la", "las", "los", "el"})
+    return k == end - 1 and norms[k] in _EVERYONE
 
 
 def _origin(norms: list[str], start: int, end: int) -> bool:
