@@ -9,7 +9,8 @@ which puts both engines side by side). Messages are the held-out split's texts.
 
 --train   retrains the model from scratch in a scratch RASA_HOME (wall time, peak RSS)
 --start   starts `rasa run --enable-api` on a free port (start-to-ready time, server RSS),
-          and stops it at the end; without it, --url names a server already running
+          and stops it at the end; without it, --url names a server already running (its
+          memory is read when RASA_HOME/server.pid, from rasa-env.sh start, serves that port)
 Latency is measured through the adapter (`RasaEngine.parse`: HTTP round trip + mapping), one
 message at a time, after a warm-up; throughput is sequential messages per second.
 """
@@ -27,8 +28,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -37,6 +40,7 @@ from nlu.rasa_engine import RasaEngine  # noqa: E402
 from nlu.training_data import load, split_dir  # noqa: E402
 
 ENV_SH = ROOT / "scripts" / "rasa-env.sh"
+RASA_HOME = ROOT / ".safercity" / "rasa"  # rasa-env.sh's default
 BASH = shutil.which("bash") or "/bin/bash"
 
 
@@ -59,6 +63,19 @@ def _rss_peak_mb(pid: int) -> float | None:
     except OSError:
         return None
     return None
+
+
+def running_server_pid(home: Path, url: str) -> int | None:
+    """The pid of the Rasa server `scripts/rasa-env.sh start` left in `home` when it is
+    alive and serves the port of `url` (another server's memory is not this one's)."""
+    port = urlsplit(url).port
+    try:
+        pid = int((home / "server.pid").read_text(encoding="utf-8").strip())
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode("utf-8", "replace").split("\0")
+    except (OSError, ValueError):
+        return None
+    serves = any(a == "-p" and b == str(port) for a, b in pairwise(argv))
+    return pid if "run" in argv and serves else None
 
 
 def train(home: Path) -> dict[str, float]:
@@ -121,7 +138,7 @@ def main() -> None:
         # A scratch RASA_HOME: never touch the pid file of a server started by hand.
         home = Path(scratch)
         if not args.train:
-            models = Path(os.environ.get("RASA_HOME", ROOT / ".safercity" / "rasa")) / "models"
+            models = Path(os.environ.get("RASA_HOME", RASA_HOME)) / "models"
             (home / "models").symlink_to(models.resolve())
         if args.train:
             figures.update(train(home))
@@ -133,9 +150,11 @@ def main() -> None:
         try:
             figures.update(measure(url, texts))
             if args.start:
-                pid = int((home / "server.pid").read_text())
-                rss = _rss_peak_mb(pid)
-                figures["server_peak_rss_mb"] = round(rss, 1) if rss is not None else None
+                pid: int | None = int((home / "server.pid").read_text())
+            else:  # a server started by hand: its pid file, if it is the one measured
+                pid = running_server_pid(Path(os.environ.get("RASA_HOME", RASA_HOME)), url)
+            rss = _rss_peak_mb(pid) if pid is not None else None
+            figures["server_peak_rss_mb"] = round(rss, 1) if rss is not None else None
         finally:
             if args.start:
                 stop(home, port)

@@ -4,6 +4,8 @@ how fast anything is (speed is measured by running it, never asserted in a test)
 from __future__ import annotations
 
 import importlib.util
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -72,3 +74,26 @@ def test_the_worker_reports_every_figure_the_table_reads(bench: Any) -> None:
     assert figures["msgs_per_s"] > 0 and figures["load_s"] >= 0 and figures["peak_rss_mb"] > 0
     table_keys = {key for _, key in bench.ROWS} - {"train_s", "train_peak_rss_mb"}
     assert table_keys <= figures.keys()
+
+
+def test_a_running_server_s_memory_is_read_only_from_the_server_on_the_measured_port(
+    tmp_path: Path,
+) -> None:
+    # scripts/bench_rasa.py reads the pid file rasa-env.sh's `start` leaves; a process that
+    # is not `rasa run` on the measured port (or no process at all) gives no figure
+    spec = importlib.util.spec_from_file_location("bench_rasa", SCRIPT.with_name("bench_rasa.py"))
+    assert spec is not None and spec.loader is not None
+    rasa = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rasa)
+    argv = [sys.executable, "-c", "import time; time.sleep(60)", "run", "-p", "5099"]
+    server = subprocess.Popen(argv)  # a stand-in with rasa run's arguments
+    try:
+        assert rasa.running_server_pid(tmp_path, "http://127.0.0.1:5099") is None  # no file
+        (tmp_path / "server.pid").write_text(f"{server.pid}\n", encoding="utf-8")
+        assert rasa.running_server_pid(tmp_path, "http://127.0.0.1:5099") == server.pid
+        assert rasa.running_server_pid(tmp_path, "http://127.0.0.1:5005") is None
+        assert rasa._rss_peak_mb(server.pid) > 0
+    finally:
+        server.kill()
+        server.wait()
+    assert rasa.running_server_pid(tmp_path, "http://127.0.0.1:5099") is None  # gone
