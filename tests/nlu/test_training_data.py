@@ -317,3 +317,16 @@ def test_where_two_blind_annotators_agree_the_split_agrees_with_them(
     # read the convention as it was written later) wins where it agrees; an earlier pair
     # only where no later one agrees
     assert _script("nlu_adjudicate").adjudicate(split, pair) == {}
+
+
+@pytest.mark.parametrize("split", ["train", "test", "dev4"])
+def test_the_sixth_and_seventh_annotators_hold_exactly_the_lines_the_pick_selects(
+    split: str,
+) -> None:
+    # scripts/nlu_adjudicate.py --blank DIR --select picked their lines from the text alone;
+    # the pick must still give the same lines, or the procedure could not be run again
+    pick = _script("nlu_adjudicate").names_landmark_with_place
+    reports = [e for e in load(split_dir(split)).examples if e.intent in CATEGORY_CODES]
+    picked = [e.text for e in reports if pick(e.text)]
+    for number in (6, 7):
+        assert [e.text for e in load(split_dir(f"{split}-annotator{number}")).examples] == picked
