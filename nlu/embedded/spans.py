@@ -656,11 +656,19 @@ def _named_colonia(norms: list[str], classes: list[str], start: int) -> int:
     return start
 
 
-def _past_a_person(norms: list[str], start: int, end: int) -> int:
-    """The start after "in front of everybody at": where a relation places a person."""
+def _after_front_of(norms: list[str], start: int, end: int) -> int | None:
+    """The word after a span-opening "[in] front of", "frente a", "enfrente de" with at
+    least one word inside the span after it; None when the span opens otherwise."""
     i = start + 1 if _in_front_at(norms, start) else start
     if i + 2 < end and norms[i] in _FRONT and norms[i + 1] in {"of", "a", "de"}:
-        k = i + 2
+        return i + 2
+    return None
+
+
+def _past_a_person(norms: list[str], start: int, end: int) -> int:
+    """The start after "in front of everybody at": where a relation places a person."""
+    k = _after_front_of(norms, start, end)
+    if k is not None:
         if norms[k] in {"the", "di", "la", "las", "el"} and k + 1 < end and norms[k + 1] in _PEOPLE:
             k += 1
         if norms[k] in _EVERYONE and k + 2 < end and norms[k + 1] in _IN_LINKS:
@@ -1343,12 +1351,44 @@ _MOVERS = frozenset(
 # Words that alone locate nothing: "the road", "di whole street", "this area", "entre"; a
 # corner, curve, junction or entrance nobody named ("los borrachos de la esquina", "cows on
 # the curve", "the stop sign at the junction": never a span alone in the training split).
-NOWHERE = _GENERIC_HEADS | _GENERIC_ROADS | _MOVERS | _PATHS | frozenset(
-    {"calle", "calles", "camino", "area", "bus", "neighbourhood", "neighborhood", "way",
-     "lote", "door", "doors", "wall", "whole", "this", "that", "dis", "dat", "all", "curve",
-     "curva", "intersection", "junction", "construccion", "construction", "parking", "entrada",
-     "entrance", "mouth", "face", "head", "boca", "cara", "cabeza"}  # "foaming at the mouth"
-)  # fmt: skip
+NOWHERE = (
+    _GENERIC_HEADS
+    | _GENERIC_ROADS
+    | _MOVERS
+    | _PATHS
+    | frozenset(
+        {
+            "calle",
+            "calles",
+            "camino",
+            "area",
+            "bus",
+            "neighbourhood",
+            "neighborhood",
+            "way",
+            "lote",
+            "door",
+            "doors",
+            "wall",
+            "whole",
+            "this",
+            "that",
+            "dis",
+            "dat",
+            "all",
+            "curve",
+            "curva",
+            "intersection",
+            "junction",
+            "construccion",
+            "construction",
+            "parking",
+            "entrada",
+            "entrance",
+        }
+    )
+    | (_BODY_PARTS - {"back"})
+)  # "foaming at the mouth" ("the back" is a part: _PART_NOUNS)
 
 
 # Relation words that are places of their own: "a una cuadra del parque" (but not a bare
@@ -1470,10 +1510,11 @@ def _about_a_person(norms: list[str], start: int, end: int) -> bool:
     """True for "[behind him]" and "[in front of the kids]": a relation that places people."""
     if start + 1 < len(norms) and norms[start] in LEFT_RELATIONS and norms[start + 1] in _PRONOUNS:
         return True
-    i = start + 1 if _in_front_at(norms, start) else start
-    if not (i + 2 < end and norms[i] in _FRONT and norms[i + 1] in {"of", "a", "de"}):
+    k = _after_front_of(norms, start, end)
+    if k is None:
         return False
-    k = i + 2 + (norms[i + 2] in {"the", "di", "la", "las", "los", "el"})
+    if norms[k] in {"the", "di", "la", "las", "los", "el"}:
+        k += 1
     return k == end - 1 and norms[k] in _EVERYONE
 
 
