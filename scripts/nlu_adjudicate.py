@@ -82,19 +82,25 @@ Changes = dict[Path, list[tuple[int, str, str]]]
 PAIRS = ((2, 3), (4, 5), (6, 7))
 
 
-def _pair_files(split: str, pair: tuple[int, int], name: Path) -> tuple[Path, Path] | None:
-    files = tuple(DATA / f"{split}-annotator{number}" / name for number in pair)
-    return (files[0], files[1]) if any(path.exists() for path in files) else None
-
-
-def _agreed(split: str, pair: tuple[int, int], name: Path) -> dict[str, str]:
-    """The pair's lines for one file of the split, by text, where the two mark alike."""
-    files = _pair_files(split, pair, name)
-    if files is None:
-        return {}
+def _pair_lines(
+    split: str, pair: tuple[int, int], name: Path
+) -> tuple[dict[str, str], dict[str, str]] | None:
+    """The two annotators' example lines for one file of the split, each keyed by text;
+    None when neither holds the file."""
+    files = [DATA / f"{split}-annotator{number}" / name for number in pair]
+    if not any(path.exists() for path in files):
+        return None
     two, three = (_examples(path) for path in files)
     if two.keys() != three.keys():
         raise SystemExit(f"{split} {name}: annotators {pair} hold different messages")
+    return two, three
+
+
+def _agreeing(lines: tuple[dict[str, str], dict[str, str]] | None) -> dict[str, str]:
+    """The lines, by text, that both annotators of a pair mark alike."""
+    if lines is None:
+        return {}
+    two, three = lines
     return {key: line for key, line in two.items() if three[key] == line}
 
 
@@ -107,12 +113,12 @@ def adjudicate(split: str, pair: tuple[int, int] = (2, 3)) -> Changes:
     later = [other for other in PAIRS if other > pair]
     for path in sorted((DATA / split).rglob("*.yml")):
         name = path.relative_to(DATA / split)  # writers/ files sit in a writers/ of theirs
-        files = _pair_files(split, pair, name)
-        if files is None:
+        lines = _pair_lines(split, pair, name)
+        if lines is None:
             continue
-        held = _examples(files[0]).keys()
-        agreed = _agreed(split, pair, name)
-        settled = set().union(*(_agreed(split, other, name).keys() for other in later))
+        held = lines[0].keys()
+        agreed = _agreeing(lines)
+        settled = set().union(*(_agreeing(_pair_lines(split, o, name)).keys() for o in later))
         ours = path.read_text(encoding="utf-8").splitlines()
         found = 0
         for number, line in enumerate(ours, 1):
